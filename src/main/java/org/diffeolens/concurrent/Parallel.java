@@ -1,0 +1,127 @@
+package org.diffeolens.concurrent;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An explicit degree of parallelism, passed to every hot loop (no global thread setting).
+ * A range [0, n) is split into contiguous chunks, one per thread; the caller runs the first.
+ * Threads come from one shared daemon pool so that nested or repeated calls never create threads.
+ */
+public final class Parallel {
+
+    /** Body of a chunked loop over [start, end). */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int start, int end);
+    }
+
+    /** Body of a chunked loop that also learns which chunk (0..chunks-1) it runs, to pick a scratch buffer. */
+    @FunctionalInterface
+    public interface ChunkBody {
+        void run(int chunk, int start, int end);
+    }
+
+    private static final Parallel SERIAL = new Parallel(1);
+    private static volatile ForkJoinPool pool;
+
+    private final int threads;
+
+    private Parallel(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.threads = threads;
+    }
+
+    public static Parallel of(int threads) {
+        return threads == 1 ? SERIAL : new Parallel(threads);
+    }
+
+    public static Parallel serial() {
+        return SERIAL;
+    }
+
+    /** One thread per available processor. */
+    public static Parallel allCores() {
+        return of(Runtime.getRuntime().availableProcessors());
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Number of chunks a range of n is split into (at most threads, at least 1). */
+    public int chunks(int n) {
+        return Math.max(1, Math.min(threads, n));
+    }
+
+    public void range(int n, RangeBody body) {
+        chunked(n, (chunk, s, e) -> body.run(s, e));
+    }
+
+    /** Runs body over [0, n) in chunks(n) contiguous pieces; chunk k covers [k n / c, (k+1) n / c). */
+    public void chunked(int n, ChunkBody body) {
+        if (n <= 0) {
+            return;
+        }
+        int c = chunks(n);
+        if (c == 1) {
+            body.run(0, 0, n);
+            return;
+        }
+        ForkJoinPool p = pool();
+        @SuppressWarnings("unchecked")
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[c - 1];
+        for (int k = 1; k < c; k++) {
+            final int chunk = k;
+            final int s = (int) ((long) k * n / c);
+            final int e = (int) ((long) (k + 1) * n / c);
+            tasks[k - 1] = p.submit(() -> body.run(chunk, s, e));
+        }
+        RuntimeException first = null;
+        try {
+            body.run(0, 0, (int) ((long) n / c));
+        } catch (RuntimeException ex) {
+            first = ex;
+        }
+        for (ForkJoinTask<?> t : tasks) {
+            try {
+                t.join();
+            } catch (RuntimeException ex) {
+                if (first == null) {
+                    first = ex;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static ForkJoinPool pool() {
+        ForkJoinPool p = pool;
+        if (p == null) {
+            synchronized (Parallel.class) {
+                if (pool == null) {
+                    AtomicInteger id = new AtomicInteger();
+                    int size = Math.max(2, Runtime.getRuntime().availableProcessors());
+                    pool = new ForkJoinPool(size, fj -> {
+                        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fj);
+                        t.setDaemon(true);
+                        t.setName("diffeolens-" + id.incrementAndGet());
+                        return t;
+                    }, null, false);
+                }
+                p = pool;
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return "Parallel[" + threads + "]";
+    }
+}
