@@ -1,0 +1,162 @@
+package org.diffeolens.flow;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.diffeolens.flow.MinimizationResult.StopReason;
+import org.junit.jupiter.api.Test;
+
+class MinimizerTest {
+
+    /** A strictly convex quadratic E(c) = 1/2 c^T Q c - b^T c with its minimizer Q^{-1} b known. */
+    static final class Quadratic implements ControlledFlow<double[], double[]> {
+        final double[] q = {4, 1, 0, 1, 3, 0.5, 0, 0.5, 2}; // symmetric positive definite
+        final double[] b = {1, -2, 3};
+
+        @Override
+        public double[] forward(double[] c) {
+            return c.clone();
+        }
+
+        @Override
+        public Energy energy(double[] c) {
+            double e = 0;
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    e += 0.5 * c[i] * q[i * 3 + j] * c[j];
+                }
+                e -= b[i] * c[i];
+            }
+            return new Energy(0, e);
+        }
+
+        @Override
+        public double[] gradient(double[] c) {
+            double[] g = new double[3];
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    g[i] += q[i * 3 + j] * c[j];
+                }
+                g[i] -= b[i];
+            }
+            return g;
+        }
+
+        @Override
+        public VectorSpace<double[]> space() {
+            return DoubleArraySpace.INSTANCE;
+        }
+
+        double[] minimizer() {
+            return org.diffeolens.field.Matrices.multiply(org.diffeolens.field.Matrices.inverse(q, 3), b, 3, 3, 1);
+        }
+    }
+
+    @Test
+    void adjointGradientOfResidualFlowMatchesFiniteDifferences() {
+        ScalarResidualFlow flow = new ScalarResidualFlow(6, 0.3, 1.7, 0.01);
+        Random r = new Random(1);
+        double[] c = new double[12];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = r.nextGaussian();
+        }
+        double[] adjoint = new Adjoint<double[]>().evaluate(flow, c).gradient();
+        // central differences: truncation h^2 f'''/6 ~ 1e-12, round-off eps E / h ~ 1e-10
+        double[] fd = new FiniteDifferences<double[]>(1e-6).evaluate(flow, c).gradient();
+        assertArrayEquals(fd, adjoint, 1e-8);
+    }
+
+    @Test
+    void armijoGradientDescentConvergesToTheMinimizerOfAQuadratic() {
+        Quadratic flow = new Quadratic();
+        Minimizer<double[]> m = new Minimizer<>(new Adjoint<>(), Metric.identity(flow.space()),
+                GradientDescent.armijo(1.0), StoppingRule.iterations(500).withTolerance(1e-15, 3));
+        MinimizationResult<double[]> result = m.minimize(flow, new double[3]);
+        assertArrayEquals(flow.minimizer(), result.control(), 1e-6);
+        for (int k = 1; k < result.history().size(); k++) {
+            assertTrue(result.history().get(k).total() <= result.history().get(k - 1).total(),
+                    "Armijo steps never increase the energy");
+        }
+    }
+
+    @Test
+    void heavyBallAndAdamReachTheMinimizer() {
+        Quadratic flow = new Quadratic();
+        for (Optimizer<double[]> opt : List.<Optimizer<double[]>>of(new HeavyBall<>(0.1, 0.8), new Adam<>(0.05),
+                new AdaGrad<>(0.5, 1e-10))) {
+            Minimizer<double[]> m = new Minimizer<>(new Adjoint<>(), Metric.identity(flow.space()), opt,
+                    StoppingRule.iterations(5000));
+            double[] c = m.minimize(flow, new double[3]).control();
+            assertArrayEquals(flow.minimizer(), c, 1e-3, opt.name());
+        }
+    }
+
+    @Test
+    void preconditioningByTheInverseHessianMetricConvergesInOneStep() {
+        Quadratic flow = new Quadratic();
+        double[] qInv = org.diffeolens.field.Matrices.inverse(flow.q, 3);
+        Metric<double[]> newton = (g, at) -> org.diffeolens.field.Matrices.multiply(qInv, g, 3, 3, 1);
+        Minimizer<double[]> m = new Minimizer<>(new Adjoint<>(), newton, GradientDescent.fixed(1.0),
+                StoppingRule.iterations(1));
+        assertArrayEquals(flow.minimizer(), m.minimize(flow, new double[3]).control(), 1e-12);
+    }
+
+    @Test
+    void listenersSeeEveryIterationAndTheStopReason() {
+        Quadratic flow = new Quadratic();
+        List<Integer> seen = new ArrayList<>();
+        AtomicInteger finished = new AtomicInteger();
+        Minimizer<double[]> m = new Minimizer<>(new Adjoint<>(), Metric.identity(flow.space()),
+                GradientDescent.fixed(0.05), StoppingRule.iterations(7));
+        m.addListener(new MinimizerListener<>() {
+            @Override
+            public void onIteration(Iteration<double[]> it) {
+                seen.add(it.index());
+            }
+
+            @Override
+            public void onFinish(MinimizationResult<double[]> result) {
+                finished.set(result.iterations());
+                assertEquals(StopReason.MAX_ITERATIONS, result.reason());
+            }
+        });
+        m.minimize(flow, new double[3]);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), seen);
+        assertEquals(7, finished.get());
+    }
+
+    @Test
+    void cancellingStopsBeforeTheNextStep() {
+        Quadratic flow = new Quadratic();
+        AtomicInteger calls = new AtomicInteger();
+        StoppingRule rule = StoppingRule.iterations(100).withCancel(() -> calls.incrementAndGet() > 3);
+        MinimizationResult<double[]> r = new Minimizer<>(new Adjoint<double[]>(), Metric.identity(flow.space()),
+                GradientDescent.fixed(0.05), rule).minimize(flow, new double[3]);
+        assertEquals(StopReason.CANCELLED, r.reason());
+        assertEquals(3, r.iterations());
+    }
+
+    @Test
+    void relativeEnergyChangeStopsAConvergedRun() {
+        Quadratic flow = new Quadratic();
+        MinimizationResult<double[]> r = new Minimizer<>(new Adjoint<double[]>(), Metric.identity(flow.space()),
+                GradientDescent.armijo(1.0), StoppingRule.iterations(10_000).withTolerance(1e-6, 2))
+                .minimize(flow, new double[3]);
+        assertEquals(StopReason.CONVERGED, r.reason());
+        assertTrue(r.iterations() < 10_000);
+    }
+
+    @Test
+    void theInitialControlIsNotModified() {
+        Quadratic flow = new Quadratic();
+        double[] c0 = {0.5, 0.5, 0.5};
+        new Minimizer<>(new Adjoint<double[]>(), Metric.identity(flow.space()), new Adam<>(0.1),
+                StoppingRule.iterations(10)).minimize(flow, c0);
+        assertArrayEquals(new double[] {0.5, 0.5, 0.5}, c0, 0);
+    }
+}
