@@ -1,24 +1,24 @@
 package org.diffeolens.field;
 
 import net.imglib2.img.array.ArrayImg;
-import net.imglib2.img.basictypeaccess.array.FloatArray;
-import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.img.basictypeaccess.array.DoubleArray;
+import net.imglib2.type.numeric.real.DoubleType;
 
 /**
- * A field of d-vectors on a d-dimensional grid: one flat float array per component, components
- * along the voxel axes, in mm (CONVENTIONS.md). Displacements, velocities and gradients are these.
+ * A field of d-vectors on a d-dimensional grid: one flat array per component, components along
+ * the voxel axes, in mm (CONVENTIONS.md). Displacements, velocities and gradients are these.
  */
 public final class VectorField {
 
     private final Grid grid;
-    private final float[][] components;
+    private final double[][] components;
 
-    public VectorField(Grid grid, float[][] components) {
+    public VectorField(Grid grid, double[][] components) {
         if (components.length != grid.dim()) {
             throw new IllegalArgumentException("a vector field on a " + grid.dim() + "D grid needs "
                     + grid.dim() + " components, got " + components.length);
         }
-        for (float[] c : components) {
+        for (double[] c : components) {
             if (c.length != grid.voxelCount()) {
                 throw new IllegalArgumentException("component has " + c.length + " values, grid needs "
                         + grid.voxelCount());
@@ -29,7 +29,15 @@ public final class VectorField {
     }
 
     public static VectorField zeros(Grid grid) {
-        float[][] c = new float[grid.dim()][grid.voxelCount()];
+        return new VectorField(grid, new double[grid.dim()][grid.voxelCount()]);
+    }
+
+    /** Widens float components (as read from a file) into a field on the grid. */
+    public static VectorField of(Grid grid, float[][] values) {
+        double[][] c = new double[values.length][];
+        for (int k = 0; k < c.length; k++) {
+            c[k] = ScalarField.of(grid, values[k]).data();
+        }
         return new VectorField(grid, c);
     }
 
@@ -42,12 +50,12 @@ public final class VectorField {
     }
 
     /** Backing array of one component (not a copy). */
-    public float[] component(int c) {
+    public double[] component(int c) {
         return components[c];
     }
 
     /** Backing arrays of all components (not copies). */
-    public float[][] components() {
+    public double[][] components() {
         return components;
     }
 
@@ -55,12 +63,21 @@ public final class VectorField {
         return new ScalarField(grid, components[c]);
     }
 
-    public ArrayImg<FloatType, FloatArray> img(int c) {
+    public ArrayImg<DoubleType, DoubleArray> img(int c) {
         return componentField(c).img();
     }
 
+    /** The components narrowed to float, for writing files. */
+    public float[][] toFloats() {
+        float[][] f = new float[components.length][];
+        for (int k = 0; k < f.length; k++) {
+            f[k] = componentField(k).toFloats();
+        }
+        return f;
+    }
+
     public VectorField copy() {
-        float[][] c = new float[components.length][];
+        double[][] c = new double[components.length][];
         for (int i = 0; i < c.length; i++) {
             c[i] = components[i].clone();
         }
@@ -80,8 +97,23 @@ public final class VectorField {
         int n = grid.voxelCount();
         for (int i = 0; i < n; i++) {
             double s = 0;
-            for (float[] c : components) {
-                s += (double) c[i] * c[i];
+            for (double[] c : components) {
+                s += c[i] * c[i];
+            }
+            m = Math.max(m, s);
+        }
+        return Math.sqrt(m);
+    }
+
+    /** Largest displacement in voxels: max over voxels of the norm of u_a / h_a. */
+    public double maxNormInVoxels() {
+        double m = 0;
+        int n = grid.voxelCount();
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int a = 0; a < components.length; a++) {
+                double q = components[a][i] / grid.spacing(a);
+                s += q * q;
             }
             m = Math.max(m, s);
         }
@@ -92,10 +124,10 @@ public final class VectorField {
     public static double dot(VectorField a, VectorField b) {
         double s = 0;
         for (int c = 0; c < a.dim(); c++) {
-            float[] x = a.components[c];
-            float[] y = b.components[c];
+            double[] x = a.components[c];
+            double[] y = b.components[c];
             for (int i = 0; i < x.length; i++) {
-                s += (double) x[i] * y[i];
+                s += x[i] * y[i];
             }
         }
         return s * a.grid.voxelVolume();

@@ -3,7 +3,7 @@ package org.diffeolens.flow;
 import org.diffeolens.concurrent.Parallel;
 
 /**
- * A vector space for controls stored as a list of flat float blocks (vector-field components,
+ * A vector space for controls stored as a list of flat double blocks (vector-field components,
  * a momentum image, the velocity fields of a path). Subclasses say how to see a control as blocks
  * and how to make a new one from blocks; the arithmetic, done in double accumulators and chunked
  * across threads, is written once here.
@@ -17,25 +17,25 @@ public abstract class BlockSpace<C> implements VectorSpace<C> {
     }
 
     /** The control's backing arrays (not copies). */
-    protected abstract float[][] blocks(C x);
+    protected abstract double[][] blocks(C x);
 
     /** A control shaped like {@code like} that wraps the given arrays. */
-    protected abstract C wrap(C like, float[][] blocks);
+    protected abstract C wrap(C like, double[][] blocks);
 
     @Override
     public C zerosLike(C x) {
-        float[][] b = blocks(x);
-        float[][] z = new float[b.length][];
+        double[][] b = blocks(x);
+        double[][] z = new double[b.length][];
         for (int i = 0; i < b.length; i++) {
-            z[i] = new float[b[i].length];
+            z[i] = new double[b[i].length];
         }
         return wrap(x, z);
     }
 
     @Override
     public C copy(C x) {
-        float[][] b = blocks(x);
-        float[][] z = new float[b.length][];
+        double[][] b = blocks(x);
+        double[][] z = new double[b.length][];
         for (int i = 0; i < b.length; i++) {
             z[i] = b[i].clone();
         }
@@ -44,8 +44,8 @@ public abstract class BlockSpace<C> implements VectorSpace<C> {
 
     @Override
     public void assign(C dst, C src) {
-        float[][] d = blocks(dst);
-        float[][] s = blocks(src);
+        double[][] d = blocks(dst);
+        double[][] s = blocks(src);
         for (int i = 0; i < d.length; i++) {
             System.arraycopy(s[i], 0, d[i], 0, d[i].length);
         }
@@ -53,12 +53,12 @@ public abstract class BlockSpace<C> implements VectorSpace<C> {
 
     @Override
     public void axpy(double a, C x, C y) {
-        float[][] xs = blocks(x);
-        float[][] ys = blocks(y);
-        float fa = (float) a;
+        double[][] xs = blocks(x);
+        double[][] ys = blocks(y);
+        double fa = a;
         for (int b = 0; b < xs.length; b++) {
-            float[] xb = xs[b];
-            float[] yb = ys[b];
+            double[] xb = xs[b];
+            double[] yb = ys[b];
             parallel.range(xb.length, (s, e) -> {
                 for (int i = s; i < e; i++) {
                     yb[i] += fa * xb[i];
@@ -69,8 +69,8 @@ public abstract class BlockSpace<C> implements VectorSpace<C> {
 
     @Override
     public void scale(double a, C x) {
-        float fa = (float) a;
-        for (float[] xb : blocks(x)) {
+        double fa = a;
+        for (double[] xb : blocks(x)) {
             parallel.range(xb.length, (s, e) -> {
                 for (int i = s; i < e; i++) {
                     xb[i] *= fa;
@@ -81,18 +81,18 @@ public abstract class BlockSpace<C> implements VectorSpace<C> {
 
     @Override
     public double dot(C x, C y) {
-        float[][] xs = blocks(x);
-        float[][] ys = blocks(y);
+        double[][] xs = blocks(x);
+        double[][] ys = blocks(y);
         double total = 0;
         for (int b = 0; b < xs.length; b++) {
-            float[] xb = xs[b];
-            float[] yb = ys[b];
+            double[] xb = xs[b];
+            double[] yb = ys[b];
             int chunks = parallel.chunks(xb.length);
             double[] partial = new double[chunks];
             parallel.chunked(xb.length, (c, s, e) -> {
                 double acc = 0;
                 for (int i = s; i < e; i++) {
-                    acc += (double) xb[i] * yb[i];
+                    acc += xb[i] * yb[i];
                 }
                 partial[c] = acc;
             });
@@ -105,14 +105,14 @@ public abstract class BlockSpace<C> implements VectorSpace<C> {
 
     @Override
     public void combine(C out, C x, ElementOp op) {
-        float[][] os = blocks(out);
-        float[][] xs = blocks(x);
+        double[][] os = blocks(out);
+        double[][] xs = blocks(x);
         for (int b = 0; b < os.length; b++) {
-            float[] ob = os[b];
-            float[] xb = xs[b];
+            double[] ob = os[b];
+            double[] xb = xs[b];
             parallel.range(ob.length, (s, e) -> {
                 for (int i = s; i < e; i++) {
-                    ob[i] = (float) op.apply(ob[i], xb[i]);
+                    ob[i] = op.apply(ob[i], xb[i]);
                 }
             });
         }
@@ -121,7 +121,7 @@ public abstract class BlockSpace<C> implements VectorSpace<C> {
     @Override
     public long dimension(C x) {
         long n = 0;
-        for (float[] b : blocks(x)) {
+        for (double[] b : blocks(x)) {
             n += b.length;
         }
         return n;
@@ -129,7 +129,7 @@ public abstract class BlockSpace<C> implements VectorSpace<C> {
 
     @Override
     public double get(C x, long i) {
-        for (float[] b : blocks(x)) {
+        for (double[] b : blocks(x)) {
             if (i < b.length) {
                 return b[(int) i];
             }
@@ -140,9 +140,9 @@ public abstract class BlockSpace<C> implements VectorSpace<C> {
 
     @Override
     public void set(C x, long i, double value) {
-        for (float[] b : blocks(x)) {
+        for (double[] b : blocks(x)) {
             if (i < b.length) {
-                b[(int) i] = (float) value;
+                b[(int) i] = value;
                 return;
             }
             i -= b.length;

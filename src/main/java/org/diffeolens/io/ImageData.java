@@ -29,23 +29,23 @@ public record ImageData(Grid grid, float[][] channels, PixelType storedType, int
     }
 
     public static ImageData of(ScalarField f) {
-        return new ImageData(f.grid(), new float[][] {f.data()}, PixelType.FLOAT32);
+        return new ImageData(f.grid(), new float[][] {f.toFloats()}, PixelType.FLOAT32);
     }
 
     public static ImageData of(VectorField v) {
-        return new ImageData(v.grid(), v.components(), PixelType.FLOAT32);
+        return new ImageData(v.grid(), v.toFloats(), PixelType.FLOAT32);
     }
 
     public int channelCount() {
         return channels.length;
     }
 
-    /** The single channel as a scalar field; a multi-channel file is refused with its name. */
+    /** The single channel widened to a scalar field; a multi-channel file is refused with its name. */
     public ScalarField asScalar(Path file) throws ImageIOException {
         if (channels.length != 1) {
             throw new ImageIOException(file, "expected a scalar image, found " + channels.length + " components per voxel");
         }
-        return new ScalarField(grid, channels[0]);
+        return ScalarField.of(grid, channels[0]);
     }
 
     /** The channels as a displacement/velocity field; the component count must equal the dimension. */
@@ -54,6 +54,6 @@ public record ImageData(Grid grid, float[][] channels, PixelType storedType, int
             throw new ImageIOException(file, "expected a " + grid.dim() + "-component vector field on this "
                     + grid.dim() + "D grid, found " + channels.length + " components per voxel");
         }
-        return new VectorField(grid, channels);
+        return VectorField.of(grid, channels);
     }
 }
