@@ -99,6 +99,11 @@ public final class Differential {
      * where wUp(i) (wDown(i)) is the weight of f_{i+1} (f_{i-1}) in (G f)_i.
      */
     public void addNegativeTransposedDerivative(double[] v, double[] out, int axis) {
+        addTransposedDerivative(v, out, axis, -1);
+    }
+
+    /** out += scale * G_a^T v (see {@link #addNegativeTransposedDerivative} for the stencil). */
+    public void addTransposedDerivative(double[] v, double[] out, int axis, double scale) {
         final int nx = lat.nx;
         final int n = lat.size(axis);
         final int s = lat.stride(axis);
@@ -111,7 +116,7 @@ public final class Differential {
                 int base = row * nx;
                 if (axis == 0) {
                     for (int x = 0; x < nx; x++) {
-                        out[base + x] -= transposedDerivativeAt(v, base, 1, x, nx, h);
+                        out[base + x] += scale * transposedDerivativeAt(v, base, 1, x, nx, h);
                     }
                     continue;
                 }
@@ -122,7 +127,7 @@ public final class Differential {
                 int ps = c > 0 ? s : 0;
                 int ns = c < n - 1 ? s : 0;
                 for (int i = base; i < base + nx; i++) {
-                    out[i] -= prev * v[i - ps] - next * v[i + ns] + self * v[i];
+                    out[i] += scale * (prev * v[i - ps] - next * v[i + ns] + self * v[i]);
                 }
             }
         });
@@ -190,28 +195,79 @@ public final class Differential {
 
     /** det(I + grad u) of the map x -> x + u(x), u in mm along the voxel axes. */
     public ScalarField jacobianDeterminant(VectorField u) {
+        double[] det = new double[lat.voxels];
+        jacobianDeterminant(u.components(), det, newJacobianScratch());
+        return new ScalarField(grid, det);
+    }
+
+    /** Scratch for the Jacobian methods: d x d arrays of the grid's size, allocate once and reuse. */
+    public double[][][] newJacobianScratch() {
+        return new double[lat.dim][lat.dim][lat.voxels];
+    }
+
+    /** out = det(I + G u), with du[c][a] = G_a u_c left in the scratch. */
+    public void jacobianDeterminant(double[][] u, double[] out, double[][][] du) {
         int d = lat.dim;
-        double[][][] du = new double[d][d][];
         for (int c = 0; c < d; c++) {
             for (int a = 0; a < d; a++) {
-                du[c][a] = new double[lat.voxels];
-                derivative(u.component(c), du[c][a], a);
+                derivative(u[c], du[c][a], a);
             }
         }
-        double[] det = new double[lat.voxels];
         parallel.range(lat.voxels, (s, e) -> {
             for (int i = s; i < e; i++) {
                 if (d == 2) {
-                    det[i] = (1 + du[0][0][i]) * (1 + du[1][1][i]) - du[0][1][i] * du[1][0][i];
+                    out[i] = (1 + du[0][0][i]) * (1 + du[1][1][i]) - du[0][1][i] * du[1][0][i];
                 } else {
                     double a00 = 1 + du[0][0][i], a01 = du[0][1][i], a02 = du[0][2][i];
                     double a10 = du[1][0][i], a11 = 1 + du[1][1][i], a12 = du[1][2][i];
                     double a20 = du[2][0][i], a21 = du[2][1][i], a22 = 1 + du[2][2][i];
-                    det[i] = a00 * (a11 * a22 - a12 * a21) - a01 * (a10 * a22 - a12 * a20)
+                    out[i] = a00 * (a11 * a22 - a12 * a21) - a01 * (a10 * a22 - a12 * a20)
                             + a02 * (a10 * a21 - a11 * a20);
                 }
             }
         });
-        return new ScalarField(grid, det);
+    }
+
+    /**
+     * Adjoint of {@link #jacobianDeterminant}: uBar[c] += sum_a G_a^T (detBar cof_ca), cof the
+     * cofactor matrix of I + G u (d det / d M_ca). The scratch is overwritten.
+     */
+    public void jacobianDeterminantAdjoint(double[][] u, double[] detBar, double[][] uBar, double[][][] du) {
+        int d = lat.dim;
+        for (int c = 0; c < d; c++) {
+            for (int a = 0; a < d; a++) {
+                derivative(u[c], du[c][a], a);
+            }
+        }
+        parallel.range(lat.voxels, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                double w = detBar[i];
+                if (d == 2) {
+                    double m00 = 1 + du[0][0][i], m01 = du[0][1][i], m10 = du[1][0][i], m11 = 1 + du[1][1][i];
+                    du[0][0][i] = w * m11;
+                    du[0][1][i] = -w * m10;
+                    du[1][0][i] = -w * m01;
+                    du[1][1][i] = w * m00;
+                } else {
+                    double a00 = 1 + du[0][0][i], a01 = du[0][1][i], a02 = du[0][2][i];
+                    double a10 = du[1][0][i], a11 = 1 + du[1][1][i], a12 = du[1][2][i];
+                    double a20 = du[2][0][i], a21 = du[2][1][i], a22 = 1 + du[2][2][i];
+                    du[0][0][i] = w * (a11 * a22 - a12 * a21);
+                    du[0][1][i] = -w * (a10 * a22 - a12 * a20);
+                    du[0][2][i] = w * (a10 * a21 - a11 * a20);
+                    du[1][0][i] = -w * (a01 * a22 - a02 * a21);
+                    du[1][1][i] = w * (a00 * a22 - a02 * a20);
+                    du[1][2][i] = -w * (a00 * a21 - a01 * a20);
+                    du[2][0][i] = w * (a01 * a12 - a02 * a11);
+                    du[2][1][i] = -w * (a00 * a12 - a02 * a10);
+                    du[2][2][i] = w * (a00 * a11 - a01 * a10);
+                }
+            }
+        });
+        for (int c = 0; c < d; c++) {
+            for (int a = 0; a < d; a++) {
+                addTransposedDerivative(du[c][a], uBar[c], a, 1);
+            }
+        }
     }
 }

@@ -60,13 +60,13 @@ public final class GaussianSmoothing {
         int s = l.stride(axis);
         int r = w.length - 1;
         // lines along the axis: one per voxel of the other two axes
-        int lines = l.voxels / n;
+        int lines = l.lines(axis);
         int chunks = parallel.chunks(lines);
         double[][] buffers = new double[chunks][n];
         parallel.chunked(lines, (chunk, l0, l1) -> {
             double[] line = buffers[chunk];
             for (int li = l0; li < l1; li++) {
-                int start = lineStart(l, axis, li);
+                int start = l.lineStart(axis, li);
                 for (int k = 0; k < n; k++) {
                     line[k] = in[start + k * s];
                 }
@@ -81,20 +81,5 @@ public final class GaussianSmoothing {
                 }
             }
         });
-    }
-
-    /** Flat index of the first voxel of line li along an axis. */
-    static int lineStart(Lattice l, int axis, int li) {
-        switch (axis) {
-            case 0:
-                return li * l.nx;
-            case 1: {
-                int x = li % l.nx;
-                int z = li / l.nx;
-                return x + l.nx * l.ny * z;
-            }
-            default:
-                return li;
-        }
     }
 }

@@ -48,4 +48,21 @@ public final class Lattice {
     public int rowCoordinate(int row, int axis) {
         return axis == 1 ? row % ny : row / ny;
     }
+
+    /** Number of lines of voxels along an axis (voxels / size(axis)). */
+    public int lines(int axis) {
+        return voxels / size(axis);
+    }
+
+    /** Flat index of the first voxel of line li along an axis (lines numbered x fastest). */
+    public int lineStart(int axis, int li) {
+        switch (axis) {
+            case 0:
+                return li * nx;
+            case 1:
+                return li % nx + nx * ny * (li / nx);
+            default:
+                return li;
+        }
+    }
 }

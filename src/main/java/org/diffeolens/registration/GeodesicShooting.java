@@ -1,0 +1,229 @@
+package org.diffeolens.registration;
+
+import org.diffeolens.field.ScalarField;
+import org.diffeolens.field.VectorField;
+import org.diffeolens.flow.ControlledFlow;
+import org.diffeolens.flow.Energy;
+import org.diffeolens.flow.VectorSpace;
+
+/**
+ * Geodesic shooting with scalar momentum (Vialard et al. 2012), discretized so that the gradient
+ * is the exact derivative of the discrete energy. With psi_k = id + p_k the inverse map at
+ * t = k/T (p_0 = 0) and dt = 1/T, each step
+ * <pre>
+ *   I_k = I_0 o psi_k,  P_k = det(D psi_k) P_0 o psi_k      (transport of image and momentum)
+ *   v_k = -K (P_k grad I_k)                                  (EPDiff in momentum form)
+ *   psi_{k+1} = psi_k o (id - dt v_k)                        (semi-Lagrangian map update)
+ * </pre>
+ * and E(P_0) = 1/2 &lt;P_0 grad I_0, K(P_0 grad I_0)&gt; + E_sim(I_0 o psi_T). The image is
+ * interpolated once from I_0 at every step, never re-interpolated, so it stays sharp.
+ * {@link #gradient} runs the reverse sweep of exactly these operations (the adjoint advection of
+ * CONVENTIONS.md, in discrete form); a finite-difference test confirms it.
+ */
+public final class GeodesicShooting implements ControlledFlow<ScalarField, GeodesicShooting.Trajectory> {
+
+    /** What the forward pass keeps: the maps and velocities of every step and the energy terms. */
+    public static final class Trajectory {
+        final ScalarField momentum;
+        final double[][][] maps;       // p_0 (null) .. p_T
+        final double[][][] velocities; // v_0 .. v_{T-1}
+        final double[] warped;
+        final Energy energy;
+
+        Trajectory(ScalarField momentum, double[][][] maps, double[][][] velocities, double[] warped, Energy energy) {
+            this.momentum = momentum;
+            this.maps = maps;
+            this.velocities = velocities;
+            this.warped = warped;
+            this.energy = energy;
+        }
+
+        public ScalarField momentum() {
+            return momentum;
+        }
+
+        /** The inverse map displacement p_T: warped = I_0(x + p_T(x)). */
+        public VectorField inverseMap() {
+            return new VectorField(momentum.grid(), maps[maps.length - 1]);
+        }
+
+        public VectorField velocity(int k) {
+            return new VectorField(momentum.grid(), velocities[k]);
+        }
+
+        public int timeSteps() {
+            return velocities.length;
+        }
+
+        public ScalarField warped() {
+            return new ScalarField(momentum.grid(), warped);
+        }
+
+        public Energy energy() {
+            return energy;
+        }
+    }
+
+    private final FlowContext ctx;
+    private final int timeSteps;
+    private final double dt;
+    private final ScalarFieldSpace space;
+    private final double[][][] jacobianScratch;
+
+    public GeodesicShooting(FlowContext context, int timeSteps) {
+        if (timeSteps < 1) {
+            throw new IllegalArgumentException("timeSteps must be >= 1, got " + timeSteps);
+        }
+        this.ctx = context;
+        this.timeSteps = timeSteps;
+        this.dt = 1.0 / timeSteps;
+        this.space = new ScalarFieldSpace(context.parallel);
+        this.jacobianScratch = context.differential.newJacobianScratch();
+    }
+
+    public FlowContext context() {
+        return ctx;
+    }
+
+    public int timeSteps() {
+        return timeSteps;
+    }
+
+    @Override
+    public Trajectory forward(ScalarField p0) {
+        double[][][] maps = new double[timeSteps + 1][][];
+        double[][][] vel = new double[timeSteps][][];
+        double regularization = 0;
+        for (int k = 0; k < timeSteps; k++) {
+            double[][] m = momentumCovector(p0.data(), maps[k], null);
+            double[][] v = ctx.zeros();
+            ctx.kernel.applyK(m, v);
+            negate(v);
+            if (k == 0) {
+                regularization = -0.5 * ctx.dot(m, v); // 1/2 <m_0, K m_0>
+            }
+            vel[k] = v;
+            maps[k + 1] = ctx.zeros();
+            ctx.transport.advectMap(maps[k], v, dt, maps[k + 1]);
+        }
+        double[] warped = ctx.warp(maps[timeSteps]);
+        double data = ctx.similarity.value(warped);
+        return new Trajectory(p0, maps, vel, warped, new Energy(regularization, data));
+    }
+
+    /** m_k = P_k grad I_k with I_k = I_0 o psi_k, P_k = det(D psi_k) P_0 o psi_k; parts kept if asked. */
+    private double[][] momentumCovector(double[] p0, double[][] map, StepFields keep) {
+        double[] image = ctx.warp(map);
+        double[] q = new double[ctx.voxels];
+        ctx.transport.pullBack(p0, map, q);
+        double[] det = null;
+        double[] momentum = q;
+        if (map != null) {
+            det = new double[ctx.voxels];
+            ctx.differential.jacobianDeterminant(map, det, jacobianScratch);
+            momentum = new double[ctx.voxels];
+            for (int i = 0; i < ctx.voxels; i++) {
+                momentum[i] = det[i] * q[i];
+            }
+        }
+        double[][] grad = ctx.zeros();
+        ctx.differential.gradient(image, grad);
+        double[][] m = ctx.zeros();
+        for (int c = 0; c < ctx.dim; c++) {
+            for (int i = 0; i < ctx.voxels; i++) {
+                m[c][i] = momentum[i] * grad[c][i];
+            }
+        }
+        if (keep != null) {
+            keep.q = q;
+            keep.det = det;
+            keep.momentum = momentum;
+            keep.gradient = grad;
+        }
+        return m;
+    }
+
+    /** The intermediate fields of one step, recomputed in the reverse sweep. */
+    private static final class StepFields {
+        double[] q;
+        double[] det;
+        double[] momentum;
+        double[][] gradient;
+    }
+
+    @Override
+    public Energy energy(Trajectory t) {
+        return t.energy;
+    }
+
+    @Override
+    public ScalarField gradient(Trajectory t) {
+        double[] p0 = t.momentum.data();
+        double[] p0Bar = new double[ctx.voxels];
+        double[][] pBar = ctx.terminalAdjoint(t.maps[timeSteps], t.warped);
+        for (int k = timeSteps - 1; k >= 0; k--) {
+            double[][] map = t.maps[k];
+            double[][] v = t.velocities[k];
+            double[][] pBarK = map == null ? null : ctx.zeros();
+            double[][] vBar = ctx.zeros();
+            ctx.transport.advectMapAdjoint(map, v, dt, pBar, pBarK, vBar);
+            // v = -K m  =>  mBar = -K vBar (K symmetric); E_reg = 1/2 <m_0, K m_0> adds vol K m_0 = -vol v_0
+            double[][] mBar = ctx.zeros();
+            ctx.kernel.applyK(vBar, mBar);
+            negate(mBar);
+            if (k == 0) {
+                for (int c = 0; c < ctx.dim; c++) {
+                    for (int i = 0; i < ctx.voxels; i++) {
+                        mBar[c][i] -= ctx.voxelVolume * v[c][i];
+                    }
+                }
+            }
+            StepFields f = new StepFields();
+            momentumCovector(p0, map, f);
+            // m = P grad I: PBar = sum_c mBar_c grad_c I, gradBar_c = mBar_c P
+            double[] momentumBar = new double[ctx.voxels];
+            double[] imageBar = new double[ctx.voxels];
+            for (int c = 0; c < ctx.dim; c++) {
+                double[] g = f.gradient[c];
+                double[] mb = mBar[c];
+                for (int i = 0; i < ctx.voxels; i++) {
+                    momentumBar[i] += mb[i] * g[i];
+                    mb[i] *= f.momentum[i];
+                }
+                ctx.differential.addTransposedDerivative(mb, imageBar, c, 1);
+            }
+            if (map == null) {
+                // psi_0 = id: P_0 enters directly, and I_0 is data
+                for (int i = 0; i < ctx.voxels; i++) {
+                    p0Bar[i] += momentumBar[i];
+                }
+                break;
+            }
+            // P = det * q: detBar = PBar q, qBar = PBar det
+            double[] detBar = new double[ctx.voxels];
+            double[] qBar = new double[ctx.voxels];
+            for (int i = 0; i < ctx.voxels; i++) {
+                detBar[i] = momentumBar[i] * f.q[i];
+                qBar[i] = momentumBar[i] * f.det[i];
+            }
+            ctx.transport.pullBackAdjoint(p0, map, qBar, pBarK, p0Bar);
+            ctx.differential.jacobianDeterminantAdjoint(map, detBar, pBarK, jacobianScratch);
+            ctx.transport.pullBackAdjoint(ctx.source.data(), map, imageBar, pBarK, null);
+            pBar = pBarK;
+        }
+        return new ScalarField(t.momentum.grid(), p0Bar);
+    }
+
+    @Override
+    public VectorSpace<ScalarField> space() {
+        return space;
+    }
+
+    static void negate(double[][] a) {
+        for (double[] c : a) {
+            for (int i = 0; i < c.length; i++) {
+                c[i] = -c[i];
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.diffeolens.registration;
+
+import java.util.Locale;
+import org.diffeolens.field.ScalarField;
+
+/** E_sim = 1/(2 sigma^2) sum_i (warped_i - fixed_i)^2 * voxel volume (CONVENTIONS.md). */
+public final class SumOfSquaredDifferences implements Similarity {
+
+    private final double[] fixed;
+    private final double weight; // voxel volume / sigma^2
+    private final double sigma;
+
+    public SumOfSquaredDifferences(ScalarField fixed, double sigma) {
+        if (!(sigma > 0) || Double.isInfinite(sigma)) {
+            throw new IllegalArgumentException("sigma must be finite and > 0, got " + sigma);
+        }
+        this.fixed = fixed.data();
+        this.sigma = sigma;
+        this.weight = fixed.grid().voxelVolume() / (sigma * sigma);
+    }
+
+    @Override
+    public double value(double[] warped) {
+        double s = 0;
+        for (int i = 0; i < fixed.length; i++) {
+            double r = warped[i] - fixed[i];
+            s += r * r;
+        }
+        return 0.5 * weight * s;
+    }
+
+    @Override
+    public double valueAndGradient(double[] warped, double[] gradient) {
+        double s = 0;
+        for (int i = 0; i < fixed.length; i++) {
+            double r = warped[i] - fixed[i];
+            s += r * r;
+            gradient[i] = weight * r;
+        }
+        return 0.5 * weight * s;
+    }
+
+    @Override
+    public String describe() {
+        return String.format(Locale.ROOT, "ssd(sigma=%g)", sigma);
+    }
+}

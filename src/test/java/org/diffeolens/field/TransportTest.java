@@ -1,0 +1,174 @@
+package org.diffeolens.field;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.function.Function;
+import org.diffeolens.Fields;
+import org.diffeolens.concurrent.Parallel;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Each adjoint against central finite differences of the forward operation it transposes, in
+ * double precision. Linear interpolation is piecewise smooth, so a difference step of 1e-6 mm
+ * crosses a cell face for a fraction ~1e-6 of the voxels: the quotient agrees to ~1e-6 relative.
+ */
+class TransportTest {
+
+    private static final double STEP = 1e-6;
+    private static final double TOLERANCE = 1e-5;
+
+    static Grid grid(int dim) {
+        return dim == 2 ? Grid.of(new int[] {19, 14}, new double[] {1.0, 1.3})
+                : Grid.of(new int[] {9, 8, 7}, new double[] {1.0, 1.2, 0.9});
+    }
+
+    /** A smooth displacement of up to ~2 voxels that also leaves the grid near the border. */
+    static VectorField smoothDisplacement(Grid g, double amplitude, double phase) {
+        Fields.Function3 a = (x, y, z) -> amplitude * Math.sin(0.31 * x + 0.17 * y + phase + 0.23 * z);
+        Fields.Function3 b = (x, y, z) -> amplitude * Math.cos(0.21 * x - 0.27 * y + 2 * phase + 0.11 * z);
+        Fields.Function3 c = (x, y, z) -> amplitude * Math.sin(0.13 * x + 0.29 * z - phase);
+        return g.dim() == 2 ? Fields.vector(g, a, b) : Fields.vector(g, a, b, c);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void pullBackAdjointIsItsDerivative(int dim) {
+        Grid g = grid(dim);
+        Transport t = new Transport(g, Parallel.of(2));
+        ScalarField f = Fields.of(g, (x, y, z) -> Math.sin(0.4 * x) * Math.cos(0.3 * y) + 0.1 * z * z);
+        VectorField p = smoothDisplacement(g, 1.7, 0.3);
+        VectorField dp = smoothDisplacement(g, 1.0, 1.1);
+        ScalarField w = Fields.random(g, 5);
+        double[][] pBar = new double[dim][g.voxelCount()];
+        double[] fBar = new double[g.voxelCount()];
+        t.pullBackAdjoint(f.data(), p.components(), w.data(), pBar, fBar);
+        Function<VectorField, Double> energy = q -> {
+            double[] out = new double[g.voxelCount()];
+            t.pullBack(f.data(), q.components(), out);
+            return dotRaw(out, w.data());
+        };
+        assertEquals(directional(energy, p, dp), dotRaw(pBar, dp.components()), TOLERANCE * norm(pBar, dp));
+        // linear in f: <pullBack(f), w> = <f, fBar> exactly
+        double[] out = new double[g.voxelCount()];
+        t.pullBack(f.data(), p.components(), out);
+        assertEquals(dotRaw(out, w.data()), dotRaw(f.data(), fBar), 1e-12 * g.voxelCount());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void advectMapAdjointIsItsDerivative(int dim) {
+        Grid g = grid(dim);
+        Transport t = new Transport(g, Parallel.of(2));
+        VectorField p = smoothDisplacement(g, 1.2, 0.7);
+        VectorField v = smoothDisplacement(g, 2.0, 0.2);
+        VectorField dp = smoothDisplacement(g, 1.0, 1.9);
+        VectorField dv = smoothDisplacement(g, 1.0, 2.5);
+        VectorField w = Fields.randomVector(g, 9);
+        double dt = 0.3;
+        double[][] pBar = new double[dim][g.voxelCount()];
+        double[][] vBar = new double[dim][g.voxelCount()];
+        t.advectMapAdjoint(p.components(), v.components(), dt, w.components(), pBar, vBar);
+        Function<VectorField, Double> byP = q -> {
+            double[][] out = new double[dim][g.voxelCount()];
+            t.advectMap(q.components(), v.components(), dt, out);
+            return dotRaw(out, w.components());
+        };
+        Function<VectorField, Double> byV = q -> {
+            double[][] out = new double[dim][g.voxelCount()];
+            t.advectMap(p.components(), q.components(), dt, out);
+            return dotRaw(out, w.components());
+        };
+        assertEquals(directional(byP, p, dp), dotRaw(pBar, dp.components()), TOLERANCE * norm(pBar, dp));
+        assertEquals(directional(byV, v, dv), dotRaw(vBar, dv.components()), TOLERANCE * norm(vBar, dv));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void composeAdjointIsItsDerivativeForSquaring(int dim) {
+        Grid g = grid(dim);
+        Transport t = new Transport(g, Parallel.of(2));
+        VectorField p = smoothDisplacement(g, 1.5, 0.4);
+        VectorField dp = smoothDisplacement(g, 1.0, 1.3);
+        VectorField w = Fields.randomVector(g, 13);
+        double[][] bar = new double[dim][g.voxelCount()];
+        t.composeAdjoint(p.components(), p.components(), w.components(), bar, bar);
+        Function<VectorField, Double> square = q -> {
+            double[][] out = new double[dim][g.voxelCount()];
+            t.compose(q.components(), q.components(), out);
+            return dotRaw(out, w.components());
+        };
+        assertEquals(directional(square, p, dp), dotRaw(bar, dp.components()), TOLERANCE * norm(bar, dp));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void jacobianDeterminantAdjointIsItsDerivative(int dim) {
+        Grid g = grid(dim);
+        Differential diff = new Differential(g, Parallel.of(2));
+        VectorField u = smoothDisplacement(g, 0.8, 0.1);
+        VectorField du = smoothDisplacement(g, 1.0, 0.9);
+        ScalarField w = Fields.random(g, 17);
+        double[][] uBar = new double[dim][g.voxelCount()];
+        double[][][] scratch = diff.newJacobianScratch();
+        diff.jacobianDeterminantAdjoint(u.components(), w.data(), uBar, scratch);
+        Function<VectorField, Double> det = q -> {
+            double[] out = new double[g.voxelCount()];
+            diff.jacobianDeterminant(q.components(), out, diff.newJacobianScratch());
+            return dotRaw(out, w.data());
+        };
+        assertEquals(directional(det, u, du), dotRaw(uBar, du.components()), TOLERANCE * norm(uBar, du));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void oneAndTwoThreadsAgreeToRoundOff(int dim) {
+        Grid g = grid(dim);
+        VectorField p = smoothDisplacement(g, 1.5, 0.4);
+        VectorField w = Fields.randomVector(g, 13);
+        double[][] one = new double[dim][g.voxelCount()];
+        double[][] two = new double[dim][g.voxelCount()];
+        double[][] vb1 = new double[dim][g.voxelCount()];
+        double[][] vb2 = new double[dim][g.voxelCount()];
+        new Transport(g, Parallel.serial()).advectMapAdjoint(p.components(), p.components(), 0.5, w.components(), one, vb1);
+        new Transport(g, Parallel.of(2)).advectMapAdjoint(p.components(), p.components(), 0.5, w.components(), two, vb2);
+        for (int c = 0; c < dim; c++) {
+            // scattered sums are added in another order: equal to a few ulps
+            assertEquals(0, Fields.maxAbsDiff(one[c], two[c]), 1e-12);
+            assertEquals(0, Fields.maxAbsDiff(vb1[c], vb2[c]), 0);
+        }
+    }
+
+    static double directional(Function<VectorField, Double> e, VectorField at, VectorField dir) {
+        VectorField plus = at.copy();
+        VectorField minus = at.copy();
+        for (int c = 0; c < at.dim(); c++) {
+            for (int i = 0; i < at.component(c).length; i++) {
+                plus.component(c)[i] += STEP * dir.component(c)[i];
+                minus.component(c)[i] -= STEP * dir.component(c)[i];
+            }
+        }
+        return (e.apply(plus) - e.apply(minus)) / (2 * STEP);
+    }
+
+    static double dotRaw(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    static double dotRaw(double[][] a, double[][] b) {
+        double s = 0;
+        for (int c = 0; c < a.length; c++) {
+            s += dotRaw(a[c], b[c]);
+        }
+        return s;
+    }
+
+    /** Scale of the inner product: |bar| |dir|, so the tolerance is relative to the terms summed. */
+    static double norm(double[][] bar, VectorField dir) {
+        return Math.sqrt(dotRaw(bar, bar) * dotRaw(dir.components(), dir.components()));
+    }
+}
