@@ -49,15 +49,22 @@ public final class Displacements {
      * {@code iterations} sweeps or when the largest change falls below {@code tolerance} voxels.
      */
     public static VectorField invert(VectorField u, int iterations, double tolerance, Parallel parallel) {
-        Grid g = u.grid();
-        Lattice l = new Lattice(g);
-        int d = g.dim();
         VectorField v = u.copy();
         for (double[] c : v.components()) {
             for (int i = 0; i < c.length; i++) {
                 c[i] = -c[i];
             }
         }
+        return invert(u, v, iterations, tolerance, parallel);
+    }
+
+    /** As {@link #invert(VectorField, int, double, Parallel)}, from an initial guess of the inverse. */
+    public static VectorField invert(VectorField u, VectorField guess, int iterations, double tolerance,
+                                     Parallel parallel) {
+        Grid g = u.grid();
+        Lattice l = new Lattice(g);
+        int d = g.dim();
+        VectorField v = guess.copy();
         double[][] uc = u.components();
         for (int it = 0; it < iterations; it++) {
             double[][] vc = v.components();

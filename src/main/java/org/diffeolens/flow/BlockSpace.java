@@ -119,6 +119,21 @@ public abstract class BlockSpace<C> implements VectorSpace<C> {
     }
 
     @Override
+    public boolean sameCoefficients(C a, C b) {
+        double[][] x = blocks(a);
+        double[][] y = blocks(b);
+        if (x.length != y.length) {
+            return false;
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (!java.util.Arrays.equals(x[i], y[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public long dimension(C x) {
         long n = 0;
         for (double[] b : blocks(x)) {

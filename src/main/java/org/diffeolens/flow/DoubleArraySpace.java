@@ -54,6 +54,11 @@ public final class DoubleArraySpace implements VectorSpace<double[]> {
     }
 
     @Override
+    public boolean sameCoefficients(double[] a, double[] b) {
+        return java.util.Arrays.equals(a, b);
+    }
+
+    @Override
     public long dimension(double[] x) {
         return x.length;
     }

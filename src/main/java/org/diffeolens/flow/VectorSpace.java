@@ -38,6 +38,14 @@ public interface VectorSpace<C> {
     /** Sets coefficient i (finite differences, tests). */
     void set(C x, long i, double value);
 
+    /**
+     * True when a and b hold exactly the same coefficients (so a cached forward pass of one serves
+     * the other); false when unknown, which only costs a recomputation.
+     */
+    default boolean sameCoefficients(C a, C b) {
+        return false;
+    }
+
     default double norm(C x) {
         return Math.sqrt(dot(x, x));
     }

@@ -159,4 +159,81 @@ class MinimizerTest {
                 StoppingRule.iterations(10)).minimize(flow, c0);
         assertArrayEquals(new double[] {0.5, 0.5, 0.5}, c0, 0);
     }
+
+    @Test
+    void lbfgsMinimizesAQuadraticInFewIterations() {
+        // BFGS with exact curvature pairs reaches the minimizer of a 3D quadratic in about n steps
+        Quadratic flow = new Quadratic();
+        MinimizationResult<double[]> r = new Minimizer<>(new Adjoint<double[]>(), Metric.identity(flow.space()),
+                new LBfgs<>(5, 1e-3), StoppingRule.iterations(30).withTolerance(1e-15, 1)).minimize(flow, new double[3]);
+        assertArrayEquals(flow.minimizer(), r.control(), 1e-6);
+        assertTrue(r.iterations() <= 12, "iterations: " + r.iterations());
+    }
+
+    @Test
+    void lbfgsWithAMetricAsInitialHessianMinimizesRosenbrock() {
+        // a diagonal metric stands in for the kernel: the optimizer only sees directions it produced
+        ControlledFlow<double[], double[]> rosenbrock = new ControlledFlow<>() {
+            @Override
+            public double[] forward(double[] c) {
+                return c.clone();
+            }
+
+            @Override
+            public Energy energy(double[] c) {
+                return new Energy(0, Math.pow(1 - c[0], 2) + 100 * Math.pow(c[1] - c[0] * c[0], 2));
+            }
+
+            @Override
+            public double[] gradient(double[] c) {
+                return new double[] {-2 * (1 - c[0]) - 400 * c[0] * (c[1] - c[0] * c[0]), 200 * (c[1] - c[0] * c[0])};
+            }
+
+            @Override
+            public VectorSpace<double[]> space() {
+                return DoubleArraySpace.INSTANCE;
+            }
+        };
+        Metric<double[]> diagonal = (g, at) -> new double[] {g[0] * 0.5, g[1] * 2};
+        MinimizationResult<double[]> r = new Minimizer<>(new Adjoint<double[]>(), diagonal, new LBfgs<>(6, 1e-4),
+                StoppingRule.iterations(500).withTolerance(1e-16, 1)).minimize(rosenbrock, new double[] {-1.2, 1});
+        assertArrayEquals(new double[] {1, 1}, r.control(), 1e-5);
+        for (int k = 1; k < r.history().size(); k++) {
+            assertTrue(r.history().get(k).total() <= r.history().get(k - 1).total());
+        }
+    }
+
+    @Test
+    void cachingFlowSkipsTheForwardPassAtTheAcceptedPoint() {
+        Quadratic q = new Quadratic();
+        AtomicInteger forwards = new AtomicInteger();
+        ControlledFlow<double[], double[]> counted = new ControlledFlow<>() {
+            @Override
+            public double[] forward(double[] c) {
+                forwards.incrementAndGet();
+                return q.forward(c);
+            }
+
+            @Override
+            public Energy energy(double[] t) {
+                return q.energy(t);
+            }
+
+            @Override
+            public double[] gradient(double[] t) {
+                return q.gradient(t);
+            }
+
+            @Override
+            public VectorSpace<double[]> space() {
+                return q.space();
+            }
+        };
+        CachingFlow<double[], double[]> cached = new CachingFlow<>(counted);
+        MinimizationResult<double[]> r = new Minimizer<>(new Adjoint<double[]>(), Metric.identity(q.space()),
+                GradientDescent.armijo(0.1), StoppingRule.iterations(10)).minimize(cached, new double[3]);
+        assertEquals(10, r.iterations());
+        assertTrue(cached.hits() >= 10, "every accepted point was the last one the line search evaluated");
+        assertArrayEquals(q.minimizer(), r.control(), 0.05);
+    }
 }

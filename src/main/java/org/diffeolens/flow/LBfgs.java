@@ -1,0 +1,197 @@
+package org.diffeolens.flow;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+
+/**
+ * Limited-memory BFGS (Nocedal and Wright 2006, Alg. 7.4) whose initial inverse Hessian is the
+ * minimizer's {@link Metric}: the optimizer never calls the metric itself, because for a linear
+ * metric H0 y_i = H0 g_{i+1} - H0 g_i is the difference of two update directions it was given.
+ * So kernel-preconditioned L-BFGS for registration and plain L-BFGS for small problems are one
+ * class. Steps satisfy Armijo's condition by backtracking from t = 1; the first step, with no
+ * curvature known, starts at {@code initialStep} and expands while the energy keeps falling.
+ */
+public final class LBfgs<C> implements Optimizer<C> {
+
+    private static final double ARMIJO_C1 = 1e-4;
+    private static final int MAX_HALVINGS = 30;
+    private static final int MAX_EXPANSIONS = 30;
+
+    private final int memory;
+    private final double initialStep;
+    private final Deque<Pair<C>> pairs = new ArrayDeque<>();
+    private C previousControl;
+    private C previousGradient;
+    private C previousDirection;
+    private double firstStep;
+    private java.util.function.ToDoubleFunction<C> firstStepRule;
+
+    private static final class Pair<C> {
+        final C s;
+        final C y;
+        final C hy;
+        final double rho;
+        double alpha;
+
+        Pair(C s, C y, C hy, double rho) {
+            this.s = s;
+            this.y = y;
+            this.hy = hy;
+            this.rho = rho;
+        }
+    }
+
+    public LBfgs(int memory, double initialStep) {
+        if (memory < 1) {
+            throw new IllegalArgumentException("L-BFGS memory must be >= 1, got " + memory);
+        }
+        if (!(initialStep > 0) || Double.isInfinite(initialStep)) {
+            throw new IllegalArgumentException("initial step must be finite and > 0, got " + initialStep);
+        }
+        this.memory = memory;
+        this.initialStep = initialStep;
+        this.firstStep = initialStep;
+    }
+
+    /**
+     * Chooses the first trial step from the first update direction (e.g. so that it moves points by
+     * half a voxel), instead of the constant given at construction.
+     */
+    public LBfgs<C> firstStepFrom(java.util.function.ToDoubleFunction<C> rule) {
+        this.firstStepRule = rule;
+        return this;
+    }
+
+    @Override
+    public Step<C> step(Objective<C> objective, Evaluation<C> at, C direction) {
+        VectorSpace<C> space = objective.space();
+        if (previousControl == null && firstStepRule != null) {
+            double t0 = firstStepRule.applyAsDouble(direction);
+            if (t0 > 0 && Double.isFinite(t0)) {
+                firstStep = t0;
+            }
+        }
+        remember(space, at, direction);
+        C r = pairs.isEmpty() ? space.copy(direction) : twoLoop(space, at.gradient(), direction);
+        double slope = space.dot(at.gradient(), r);
+        if (!(slope > 0)) {
+            pairs.clear(); // lost positive definiteness: restart from the metric's direction
+            r = space.copy(direction);
+            slope = space.dot(at.gradient(), r);
+            if (!(slope > 0)) {
+                return new Step<>(at.control(), 0, 0);
+            }
+        }
+        previousControl = space.copy(at.control());
+        previousGradient = space.copy(at.gradient());
+        previousDirection = space.copy(direction);
+        boolean first = pairs.isEmpty();
+        double t = first ? firstStep : 1.0;
+        double e0 = at.energy().total();
+        C trial = space.copy(at.control());
+        int evaluations = 0;
+        for (int k = 0; k < MAX_HALVINGS; k++) {
+            space.assign(trial, at.control());
+            space.axpy(-t, r, trial);
+            double e = objective.energy(trial);
+            evaluations++;
+            if (e <= e0 - ARMIJO_C1 * t * slope) {
+                if (first && k == 0) {
+                    return expand(objective, at, r, slope, t, e, evaluations);
+                }
+                if (first) {
+                    firstStep = t;
+                }
+                return new Step<>(trial, t, evaluations);
+            }
+            t *= 0.5;
+        }
+        pairs.clear();
+        return new Step<>(at.control(), 0, evaluations);
+    }
+
+    /** With no curvature known and the first trial accepted, doubles the step while that pays. */
+    private Step<C> expand(Objective<C> objective, Evaluation<C> at, C r, double slope, double t, double e,
+                           int evaluations) {
+        VectorSpace<C> space = objective.space();
+        double e0 = at.energy().total();
+        C best = space.copy(at.control());
+        space.axpy(-t, r, best);
+        C trial = space.copy(best);
+        for (int k = 0; k < MAX_EXPANSIONS; k++) {
+            double t2 = 2 * t;
+            space.assign(trial, at.control());
+            space.axpy(-t2, r, trial);
+            double e2 = objective.energy(trial);
+            evaluations++;
+            if (!(e2 < e) || !(e2 <= e0 - ARMIJO_C1 * t2 * slope)) {
+                break;
+            }
+            t = t2;
+            e = e2;
+            space.assign(best, trial);
+        }
+        firstStep = t;
+        // re-evaluate the accepted point last, so a caching flow holds its trajectory
+        objective.energy(best);
+        return new Step<>(best, t, evaluations + 1);
+    }
+
+    private void remember(VectorSpace<C> space, Evaluation<C> at, C direction) {
+        if (previousControl == null) {
+            return;
+        }
+        C s = space.copy(at.control());
+        space.axpy(-1, previousControl, s);
+        C y = space.copy(at.gradient());
+        space.axpy(-1, previousGradient, y);
+        double sy = space.dot(s, y);
+        if (!(sy > 1e-12 * Math.sqrt(space.dot(s, s) * space.dot(y, y)))) {
+            return; // curvature condition fails (non-convex region): skip this pair
+        }
+        C hy = space.copy(direction);
+        space.axpy(-1, previousDirection, hy);
+        pairs.addLast(new Pair<>(s, y, hy, 1 / sy));
+        if (pairs.size() > memory) {
+            pairs.removeFirst();
+        }
+    }
+
+    /** r = H g with H0 the metric scaled by gamma = s'y / y'H0 y of the newest pair. */
+    private C twoLoop(VectorSpace<C> space, C gradient, C direction) {
+        C q = space.copy(gradient);
+        Iterator<Pair<C>> newestFirst = pairs.descendingIterator();
+        while (newestFirst.hasNext()) {
+            Pair<C> p = newestFirst.next();
+            p.alpha = p.rho * space.dot(p.s, q);
+            space.axpy(-p.alpha, p.y, q);
+        }
+        Pair<C> newest = pairs.peekLast();
+        double gamma = 1 / (newest.rho * space.dot(newest.y, newest.hy));
+        C r = space.copy(direction);
+        for (Pair<C> p : pairs) {
+            space.axpy(-p.alpha, p.hy, r);
+        }
+        space.scale(gamma, r);
+        for (Pair<C> p : pairs) {
+            double beta = p.rho * space.dot(p.y, r);
+            space.axpy(p.alpha - beta, p.s, r);
+        }
+        return r;
+    }
+
+    @Override
+    public void reset() {
+        pairs.clear();
+        previousControl = null;
+        previousGradient = null;
+        previousDirection = null;
+        firstStep = initialStep;
+    }
+
+    @Override
+    public String name() {
+        return "lbfgs";
+    }
+}

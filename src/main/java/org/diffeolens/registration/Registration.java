@@ -1,0 +1,343 @@
+package org.diffeolens.registration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.diffeolens.concurrent.Parallel;
+import org.diffeolens.field.AffineTransform;
+import org.diffeolens.field.Border;
+import org.diffeolens.field.Differential;
+import org.diffeolens.field.Displacements;
+import org.diffeolens.field.Grid;
+import org.diffeolens.field.Intensities;
+import org.diffeolens.field.Pyramid;
+import org.diffeolens.field.Resampler;
+import org.diffeolens.field.Resampler.Interpolation;
+import org.diffeolens.field.ScalarField;
+import org.diffeolens.field.Transport;
+import org.diffeolens.field.VectorField;
+import org.diffeolens.flow.Adjoint;
+import org.diffeolens.flow.CachingFlow;
+import org.diffeolens.flow.ControlledFlow;
+import org.diffeolens.flow.Energy;
+import org.diffeolens.flow.Iteration;
+import org.diffeolens.flow.LBfgs;
+import org.diffeolens.flow.Metric;
+import org.diffeolens.flow.MinimizationResult;
+import org.diffeolens.flow.Minimizer;
+import org.diffeolens.flow.MinimizerListener;
+import org.diffeolens.flow.StoppingRule;
+import org.diffeolens.kernel.Kernel;
+import org.diffeolens.kernel.Kernels;
+
+/**
+ * The library's front door for image pairs: affine pre-alignment, then the chosen diffeomorphic
+ * method over a pyramid, every stage through the one {@link Minimizer}, and the outputs of
+ * {@link RegistrationResult} at full resolution. Both images may live on different grids; the
+ * deformable stage works on the fixed image's grid.
+ */
+public final class Registration {
+
+    /** Relative-change window of the stopping rule. */
+    static final int TOLERANCE_WINDOW = 5;
+    /** L-BFGS pairs kept (each is three copies of the control). */
+    static final int LBFGS_MEMORY = 5;
+    /** The first trial step moves points by about this much (in voxels of the level). */
+    static final double FIRST_STEP_VOXELS = 0.5;
+
+    private final RegistrationParameters p;
+    private final RegistrationListener listener;
+    private final BooleanSupplier cancelled;
+    private final Parallel parallel;
+    private final List<LevelLog> logs = new ArrayList<>();
+
+    private Registration(RegistrationParameters p, RegistrationListener listener, BooleanSupplier cancelled) {
+        this.p = p;
+        this.listener = listener == null ? RegistrationListener.NONE : listener;
+        this.cancelled = cancelled == null ? () -> false : cancelled;
+        this.parallel = Parallel.of(p.threads());
+    }
+
+    public static RegistrationResult register(ScalarField fixed, ScalarField moving, RegistrationParameters p) {
+        return register(fixed, moving, p, RegistrationListener.NONE, null);
+    }
+
+    /**
+     * Registers moving onto fixed. Throws IllegalArgumentException (naming the problem) for images of
+     * different dimension or with non-finite values.
+     */
+    public static RegistrationResult register(ScalarField fixed, ScalarField moving, RegistrationParameters p,
+                                              RegistrationListener listener, BooleanSupplier cancelled) {
+        if (fixed.grid().dim() != moving.grid().dim()) {
+            throw new IllegalArgumentException("the fixed image is " + fixed.grid().dim() + "D and the moving image is "
+                    + moving.grid().dim() + "D: both must have the same dimension");
+        }
+        if (!fixed.isFinite()) {
+            throw new IllegalArgumentException("the fixed image contains NaN or infinite values");
+        }
+        if (!moving.isFinite()) {
+            throw new IllegalArgumentException("the moving image contains NaN or infinite values");
+        }
+        return new Registration(p, listener, cancelled).run(fixed, moving);
+    }
+
+    private RegistrationResult run(ScalarField fixed, ScalarField moving) {
+        long start = System.nanoTime();
+        ScalarField f = p.normalize() ? Intensities.normalize(fixed) : fixed;
+        ScalarField m = p.normalize() ? Intensities.normalize(moving) : moving;
+        AffineTransform affine = alignAffine(f, m);
+        ScalarField source = Resampler.resample(m, f.grid(), null, affine, Interpolation.LINEAR, Border.REPLICATE,
+                parallel);
+        Deformation def = deform(f, source);
+        Grid fg = fixed.grid();
+        VectorField displacement = Displacements.withAffine(def.inverseMap, fg, affine);
+        ScalarField warped = Resampler.resample(moving, fg, displacement, null, Interpolation.LINEAR, Border.ZERO,
+                parallel);
+        ScalarField jacobian = new Differential(fg, parallel).jacobianDeterminant(displacement);
+        VectorField inverse = Displacements.inverseWithAffine(def.forwardMap, fg, moving.grid(), affine);
+        double pathLength = Math.sqrt(Math.max(0, 2 * def.energy.regularization()));
+        return new RegistrationResult(p, warped, displacement, inverse, jacobian, def.momentum, def.velocity,
+                def.path, affine, List.copyOf(logs), def.energy, pathLength,
+                p.method() == Method.SVF ? Double.NaN : pathLength, jacobian.min(), jacobian.max(),
+                Displacements.foldCount(jacobian), (System.nanoTime() - start) * 1e-9);
+    }
+
+    // ---- affine stage ----
+
+    private AffineTransform alignAffine(ScalarField f, ScalarField m) {
+        int d = f.grid().dim();
+        if (p.affine() == AffineModel.NONE) {
+            return AffineTransform.identity(d);
+        }
+        double[] cf = AffineAlignment.centreOfMass(f);
+        double[] cm = AffineAlignment.centreOfMass(m);
+        double[] shift = new double[d];
+        for (int a = 0; a < d; a++) {
+            shift[a] = cm[a] - cf[a];
+        }
+        AffineAlignment probe = new AffineAlignment(p.affine(), f.grid(), m, SimilarityMetric.ssd().create(f, 1,
+                parallel), cf, parallel);
+        double[] theta = probe.translationParameters(shift);
+        if (p.affineIterations() == 0) {
+            return probe.transform(theta);
+        }
+        for (int level = 0; level < p.levels(); level++) {
+            int factor = 1 << (p.levels() - 1 - level);
+            ScalarField fl = Pyramid.downsample(f, factor, parallel);
+            ScalarField ml = Pyramid.downsample(m, factor, parallel);
+            Similarity sim = p.metric().create(fl, p.sigma(), parallel);
+            AffineAlignment flow = new AffineAlignment(p.affine(), fl.grid(), ml, sim, cf, parallel);
+            double minSpacing = minSpacing(fl.grid());
+            Metric<double[]> metric = flow.metric();
+            theta = minimize("affine", level, fl.grid(), flow, metric, theta, p.affineIterations(),
+                    new LBfgs<>(LBFGS_MEMORY, 1e-12), dir -> firstAffineStep(dir, flow, minSpacing));
+            if (cancelled.getAsBoolean()) {
+                break;
+            }
+        }
+        return probe.transform(theta);
+    }
+
+    private static double firstAffineStep(double[] direction, AffineAlignment flow, double spacing) {
+        double moves = 0;
+        for (double v : direction) {
+            moves = Math.max(moves, Math.abs(v));
+        }
+        return moves > 0 ? FIRST_STEP_VOXELS * spacing / moves : 1;
+    }
+
+    // ---- deformable stage ----
+
+    /** The outcome of the diffeomorphic stage at full resolution, on the fixed grid. */
+    private static final class Deformation {
+        VectorField inverseMap;
+        VectorField forwardMap;
+        Energy energy;
+        ScalarField momentum;
+        VectorField velocity;
+        VelocityPath path;
+    }
+
+    private Deformation deform(ScalarField target, ScalarField source) {
+        Object control = null;
+        FlowContext ctx = null;
+        for (int level = 0; level < p.levels(); level++) {
+            int factor = 1 << (p.levels() - 1 - level);
+            ScalarField fl = Pyramid.downsample(target, factor, parallel);
+            ScalarField sl = Pyramid.downsample(source, factor, parallel);
+            Kernel kernel = p.kernelSigma() > 0 ? Kernels.gaussian(fl.grid(), p.kernelSigma(), parallel)
+                    : Kernels.sobolev(fl.grid(), p.alpha(), p.gamma(), p.order(), parallel);
+            ctx = new FlowContext(sl, p.metric().create(fl, p.sigma(), parallel), kernel, parallel);
+            control = upsample(control, fl.grid(), ctx);
+            if (p.iterations() > 0 && !cancelled.getAsBoolean()) {
+                control = minimizeLevel(ctx, control, level);
+            }
+        }
+        return finish(ctx, control);
+    }
+
+    private Object upsample(Object control, Grid grid, FlowContext ctx) {
+        switch (p.method()) {
+            case SHOOTING:
+                return control == null ? ScalarField.zeros(grid)
+                        : Resampler.resample((ScalarField) control, grid, null, null, Interpolation.LINEAR,
+                        Border.REPLICATE, parallel);
+            case LDDMM: {
+                if (control == null) {
+                    return VelocityPath.zeros(grid, p.timeSteps());
+                }
+                VelocityPath path = (VelocityPath) control;
+                VectorField[] steps = new VectorField[path.timeSteps()];
+                for (int k = 0; k < steps.length; k++) {
+                    steps[k] = Resampler.resample(path.step(k), grid, parallel);
+                }
+                return new VelocityPath(steps);
+            }
+            default:
+                return control == null ? VectorField.zeros(grid) : Resampler.resample((VectorField) control, grid, parallel);
+        }
+    }
+
+    private Object minimizeLevel(FlowContext ctx, Object control, int level) {
+        String stage = p.method().toString();
+        double h = minSpacing(ctx.grid());
+        switch (p.method()) {
+            case SHOOTING: {
+                GeodesicShooting flow = new GeodesicShooting(ctx, p.timeSteps());
+                return minimize(stage, level, ctx.grid(), flow, KernelMetric.l2ForMomentum(), (ScalarField) control,
+                        p.iterations(), new LBfgs<>(LBFGS_MEMORY, 1),
+                        dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, momentumVelocity(ctx, dir)));
+            }
+            case LDDMM: {
+                Lddmm flow = new Lddmm(ctx);
+                return minimize(stage, level, ctx.grid(), flow, KernelMetric.forPath(ctx.kernel()),
+                        (VelocityPath) control, p.iterations(), new LBfgs<>(LBFGS_MEMORY, 1),
+                        dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, maxNorm(dir)));
+            }
+            default: {
+                StationaryVelocity flow = new StationaryVelocity(ctx);
+                return minimize(stage, level, ctx.grid(), flow, KernelMetric.forVelocity(ctx.kernel()),
+                        (VectorField) control, p.iterations(), new LBfgs<>(LBFGS_MEMORY, 1),
+                        dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, dir.maxNorm()));
+            }
+        }
+    }
+
+    /** Largest velocity (mm) that a momentum step induces at t = 0: |K(dP grad I_0)|. */
+    private static double momentumVelocity(FlowContext ctx, ScalarField dp) {
+        VectorField grad = ctx.differential.gradient(ctx.source);
+        for (int c = 0; c < grad.dim(); c++) {
+            double[] g = grad.component(c);
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= dp.data()[i];
+            }
+        }
+        return ctx.kernel.applyK(grad).maxNorm();
+    }
+
+    private static double maxNorm(VelocityPath path) {
+        double m = 0;
+        for (int k = 0; k < path.timeSteps(); k++) {
+            m = Math.max(m, path.step(k).maxNorm());
+        }
+        return m;
+    }
+
+    /** One level of one stage through the shared Minimizer, logged and reported to the listener. */
+    private <C, T> C minimize(String stage, int level, Grid grid, ControlledFlow<C, T> flow, Metric<C> metric,
+                              C control, int iterations, LBfgs<C> optimizer,
+                              java.util.function.ToDoubleFunction<C> firstStep) {
+        listener.onLevel(stage, level, p.levels(), grid, iterations);
+        long start = System.nanoTime();
+        CachingFlow<C, T> cached = new CachingFlow<>(flow);
+        optimizer.firstStepFrom(firstStep);
+        StoppingRule rule = StoppingRule.iterations(iterations).withTolerance(p.tolerance(), TOLERANCE_WINDOW)
+                .withCancel(cancelled);
+        Minimizer<C> minimizer = new Minimizer<>(new Adjoint<>(), metric, optimizer, rule);
+        minimizer.addListener(new MinimizerListener<C>() {
+            @Override
+            public void onIteration(Iteration<C> it) {
+                listener.onIteration(stage, level, it.index(), it.energy());
+            }
+        });
+        MinimizationResult<C> r = minimizer.minimize(cached, control);
+        logs.add(new LevelLog(stage, level, grid.size(), grid.spacing(), r.iterations(), r.reason(), r.history(),
+                (System.nanoTime() - start) * 1e-9));
+        return r.control();
+    }
+
+    /** The full-resolution flow of the final control: maps, energy, and the method's own outputs. */
+    private Deformation finish(FlowContext ctx, Object control) {
+        Deformation d = new Deformation();
+        Transport transport = new Transport(ctx.grid(), parallel);
+        switch (p.method()) {
+            case SHOOTING: {
+                GeodesicShooting flow = new GeodesicShooting(ctx, p.timeSteps());
+                GeodesicShooting.Trajectory t = flow.forward((ScalarField) control);
+                d.inverseMap = t.inverseMap();
+                d.energy = t.energy();
+                d.momentum = (ScalarField) control;
+                d.forwardMap = forwardMap(transport, t.velocities, d.inverseMap);
+                break;
+            }
+            case LDDMM: {
+                VelocityPath path = Lddmm.constantSpeed((VelocityPath) control, ctx.kernel());
+                Lddmm.Trajectory t = new Lddmm(ctx).forward(path);
+                d.inverseMap = t.inverseMap();
+                d.energy = t.energy();
+                d.path = path;
+                double[][][] v = new double[path.timeSteps()][][];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = path.step(k).components();
+                }
+                d.forwardMap = forwardMap(transport, v, d.inverseMap);
+                break;
+            }
+            default: {
+                VectorField v = (VectorField) control;
+                StationaryVelocity.Trajectory t = new StationaryVelocity(ctx).forward(v);
+                d.inverseMap = t.inverseMap();
+                d.energy = t.energy();
+                d.velocity = v;
+                VectorField guess = StationaryVelocity.exponential(v, 1, parallel);
+                d.forwardMap = Displacements.invert(d.inverseMap, guess, INVERSE_REFINEMENTS, 1e-4, parallel);
+                break;
+            }
+        }
+        return d;
+    }
+
+    /** Fixed-point sweeps that make the forward map the inverse of the inverse map to interpolation accuracy. */
+    static final int INVERSE_REFINEMENTS = 10;
+
+    /**
+     * phi_1 - id by integrating the characteristics q_{k+1} = q_k + dt v_k o (id + q_k), then refined
+     * against the inverse map so that the two are inverses to interpolation accuracy.
+     */
+    private VectorField forwardMap(Transport transport, double[][][] velocities, VectorField inverseMap) {
+        int t = velocities.length;
+        double dt = 1.0 / t;
+        Grid g = inverseMap.grid();
+        double[][] q = new double[g.dim()][g.voxelCount()];
+        double[][] step = new double[g.dim()][g.voxelCount()];
+        for (int k = 0; k < t; k++) {
+            for (int c = 0; c < g.dim(); c++) {
+                for (int i = 0; i < step[c].length; i++) {
+                    step[c][i] = dt * velocities[k][c][i];
+                }
+            }
+            double[][] next = new double[g.dim()][g.voxelCount()];
+            transport.compose(step, q, next);
+            q = next;
+        }
+        return Displacements.invert(inverseMap, new VectorField(g, q), INVERSE_REFINEMENTS, 1e-4, parallel);
+    }
+
+    private static double minSpacing(Grid g) {
+        double h = Double.POSITIVE_INFINITY;
+        for (int a = 0; a < g.dim(); a++) {
+            h = Math.min(h, g.spacing(a));
+        }
+        return h;
+    }
+}
