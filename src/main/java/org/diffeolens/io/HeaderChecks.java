@@ -25,20 +25,38 @@ final class HeaderChecks {
 
     /** The file exists, is a regular readable file and is not empty. */
     static void requireReadableFile(Path file) throws ImageIOException {
+        String problem = unreadable(file);
+        if (problem != null) {
+            throw new ImageIOException(file, problem);
+        }
+    }
+
+    /** The same for the data file a header names; the message names the header the user gave. */
+    static void requireDataFile(Path header, Path data) throws ImageIOException {
+        String problem = unreadable(data);
+        if (problem != null) {
+            throw new ImageIOException(header, "its data file " + data.getFileName() + " "
+                    + problem.replace("no such file", "does not exist in " + data.toAbsolutePath().getParent()));
+        }
+    }
+
+    private static String unreadable(Path file) {
         if (Files.isDirectory(file)) {
-            throw new ImageIOException(file, "is a folder, not an image file");
+            return "is a folder, not an image file";
         }
         if (!Files.exists(file)) {
-            throw new ImageIOException(file, "no such file");
+            return "no such file";
         }
         if (!Files.isRegularFile(file)) {
-            throw new ImageIOException(file, "is not a regular file");
+            return "is not a regular file";
         }
         if (!Files.isReadable(file)) {
-            throw new ImageIOException(file, "cannot be read: permission denied");
+            return "cannot be read: permission denied";
         }
-        if (size(file) == 0) {
-            throw new ImageIOException(file, "is empty (0 bytes)");
+        try {
+            return Files.size(file) == 0 ? "is empty (0 bytes)" : null;
+        } catch (IOException e) {
+            return "cannot be read: " + AtomicFiles.describe(e);
         }
     }
 
@@ -121,8 +139,8 @@ final class HeaderChecks {
      * can hold before a single byte is inflated.
      */
     static void checkCompressedCanHold(Path file, long[] dims, int components, PixelType type, long declared,
-            long compressedBytes) throws ImageIOException {
-        if (compressedBytes * DEFLATE_MAX_RATIO + 1024 < declared) {
+            long offset, long compressedBytes) throws ImageIOException {
+        if (compressedBytes * DEFLATE_MAX_RATIO + 1024 < offset + declared) {
             throw new ImageIOException(file, "file is truncated or its header is wrong: header declares "
                     + voxels(dims, type, components) + " (" + declared + " bytes) but " + compressedBytes
                     + " compressed bytes cannot hold that many");
@@ -139,13 +157,16 @@ final class HeaderChecks {
                 + " (" + declared + " bytes) but " + where.replace("{n}", Long.toString(available)));
     }
 
-    /** Words for a failure inside a gzip or zlib stream: truncated, corrupt, or a plain I/O error. */
-    static ImageIOException compressedStreamError(Path file, String format, IOException e) {
+    /**
+     * Words for a failure inside a compressed stream ({@code stream}: "gzip stream", "zlib stream of
+     * a.zraw"): truncated, corrupt, or a plain I/O error.
+     */
+    static ImageIOException compressedStreamError(Path file, String stream, IOException e) {
         if (e instanceof EOFException) {
-            return new ImageIOException(file, "file is truncated: the " + format + " stream ends early", e);
+            return new ImageIOException(file, "file is truncated: the " + stream + " ends early", e);
         }
         if (e instanceof ZipException) {
-            return new ImageIOException(file, "corrupt " + format + " data (" + e.getMessage() + ")", e);
+            return new ImageIOException(file, "corrupt data in the " + stream + " (" + e.getMessage() + ")", e);
         }
         return new ImageIOException(file, "cannot be read: " + AtomicFiles.describe(e), e);
     }

@@ -51,7 +51,7 @@ public final class ImageJCodec {
         String path = file.toAbsolutePath().toString();
         int kind = opener.getFileType(path);
         ImagePlus imp = switch (kind) {
-            case Opener.PNG, Opener.JPEG, Opener.BMP -> decodeWithImageIO(file, Opener.types[kind]);
+            case Opener.PNG, Opener.JPEG, Opener.BMP -> decodeWithImageIO(file, Opener.types[kind].toUpperCase(Locale.ROOT));
             case Opener.TIFF, Opener.TIFF_AND_DICOM -> openTiff(file, opener);
             case Opener.GIF, Opener.PGM, Opener.DICOM, Opener.FITS, Opener.ZIP -> opener.openImage(path);
             default -> throw new ImageIOException(file, "not an image this program reads: neither NIfTI, MetaImage "

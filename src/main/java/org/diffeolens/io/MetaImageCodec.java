@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,12 +40,8 @@ public final class MetaImageCodec {
         Grid grid = grid(file, lay);
         boolean local = lay.dataFile().equalsIgnoreCase(MetaImageHeader.LOCAL);
         Path data = local ? file : file.resolveSibling(lay.dataFile());
-        if (!local && !Files.exists(data)) {
-            throw new ImageIOException(file, "its data file " + lay.dataFile() + " (ElementDataFile) does not exist"
-                    + " in " + data.toAbsolutePath().getParent());
-        }
         if (!local) {
-            HeaderChecks.requireReadableFile(data);
+            HeaderChecks.requireDataFile(file, data);
         }
         long size = HeaderChecks.size(data);
         long declared = HeaderChecks.dataBytes(grid.voxelCount(), lay.channels(), lay.type());
@@ -71,7 +68,7 @@ public final class MetaImageCodec {
                 }
                 available = lay.compressedSize();
             }
-            HeaderChecks.checkCompressedCanHold(file, lay.dims(), lay.channels(), lay.type(), declared, available);
+            HeaderChecks.checkCompressedCanHold(file, lay.dims(), lay.channels(), lay.type(), declared, 0, available);
         } else {
             HeaderChecks.checkDataPresent(file, lay.dims(), lay.channels(), lay.type(), declared, available,
                     name + " holds only {n} bytes" + (local ? " after the header" : ""));
@@ -88,9 +85,14 @@ public final class MetaImageCodec {
                 throw HeaderChecks.truncated(file, lay.dims(), lay.channels(), lay.type(), declared, got,
                         (lay.compressed() ? "the decompressed data of " : "") + name + " holds only {n} bytes");
             }
+            if (lay.compressed()) {
+                // Reading to the end makes zlib check its Adler-32: damage that still inflates is caught.
+                in.transferTo(OutputStream.nullOutputStream());
+            }
         } catch (IOException e) {
-            throw lay.compressed() ? HeaderChecks.compressedStreamError(data, "zlib", e)
-                    : new ImageIOException(data, "cannot be read: " + AtomicFiles.describe(e), e);
+            String of = local ? "" : " of " + data.getFileName();
+            throw lay.compressed() ? HeaderChecks.compressedStreamError(file, "zlib stream" + of, e)
+                    : new ImageIOException(file, "cannot read" + of + ": " + AtomicFiles.describe(e), e);
         }
         return new ImageData(grid, channels, lay.type());
     }

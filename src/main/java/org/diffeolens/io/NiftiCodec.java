@@ -60,7 +60,7 @@ public final class NiftiCodec {
             long fileSize = HeaderChecks.size(file);
             if (gz) {
                 HeaderChecks.checkCompressedCanHold(file, shape.dims(), shape.components(), shape.type(),
-                        offset + declared, fileSize);
+                        declared, offset, fileSize);
             } else {
                 HeaderChecks.checkDataPresent(file, shape.dims(), shape.components(), shape.type(), declared,
                         fileSize - offset, "the file holds only {n} bytes after the header");
@@ -71,7 +71,7 @@ public final class NiftiCodec {
                     gz ? "the decompressed file holds only {n} bytes after the header"
                             : "the file holds only {n} bytes after the header");
         } catch (IOException e) {
-            throw gz ? HeaderChecks.compressedStreamError(file, "gzip", e)
+            throw gz ? HeaderChecks.compressedStreamError(file, "gzip stream", e)
                     : new ImageIOException(file, "cannot be read: " + AtomicFiles.describe(e), e);
         }
     }
@@ -79,29 +79,27 @@ public final class NiftiCodec {
     /** Analyze-style pair: the voxels are in the .img beside the .hdr. */
     private static ImageData readPair(Path header, NiftiHeader h, Shape shape, Grid grid) throws ImageIOException {
         Path img = imageFileOf(header);
-        if (!Files.exists(img)) {
-            throw new ImageIOException(header, "its data file " + img.getFileName() + " does not exist");
-        }
-        HeaderChecks.requireReadableFile(img);
+        HeaderChecks.requireDataFile(header, img);
         long offset = dataOffset(header, h);
         long declared = HeaderChecks.dataBytes(grid.voxelCount(), shape.components(), shape.type());
         boolean gz = isGzip(img);
         long size = HeaderChecks.size(img);
+        String where = "the data file " + img.getFileName() + " holds only {n} bytes after byte " + offset;
         if (gz) {
-            HeaderChecks.checkCompressedCanHold(img, shape.dims(), shape.components(), shape.type(),
-                    offset + declared, size);
+            HeaderChecks.checkCompressedCanHold(header, shape.dims(), shape.components(), shape.type(),
+                    declared, offset, size);
         } else {
             HeaderChecks.checkDataPresent(header, shape.dims(), shape.components(), shape.type(), declared,
-                    size - offset, "the data file " + img.getFileName() + " holds only {n} bytes after byte " + offset);
+                    size - offset, where);
         }
         HeaderChecks.checkMemory(header, shape.dims(), shape.components(), shape.type());
         try (InputStream in = open(img, gz)) {
             long skipped = skip(in, offset);
-            return readVoxels(header, in, h, shape, grid, declared, skipped < offset,
-                    "the data file " + img.getFileName() + " holds only {n} bytes after byte " + offset);
+            return readVoxels(header, in, h, shape, grid, declared, skipped < offset, where);
         } catch (IOException e) {
-            throw gz ? HeaderChecks.compressedStreamError(img, "gzip", e)
-                    : new ImageIOException(img, "cannot be read: " + AtomicFiles.describe(e), e);
+            String of = " of " + img.getFileName();
+            throw gz ? HeaderChecks.compressedStreamError(header, "gzip stream" + of, e)
+                    : new ImageIOException(header, "cannot read" + of + ": " + AtomicFiles.describe(e), e);
         }
     }
 
@@ -122,6 +120,10 @@ public final class NiftiCodec {
         long got = Voxels.read(in, shape.type(), h.order, channels, false, slope, inter);
         if (got < declared) {
             throw HeaderChecks.truncated(file, shape.dims(), shape.components(), shape.type(), declared, got, where);
+        }
+        if (in instanceof GZIPInputStream) {
+            // Reading to the end makes gzip check its CRC: damage that still inflates is caught.
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return new ImageData(grid, channels, shape.type(), h.qformCode, h.sformCode);
     }
