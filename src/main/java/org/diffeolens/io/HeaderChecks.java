@@ -126,7 +126,7 @@ final class HeaderChecks {
         }
     }
 
-    /** Uncompressed data: the bytes present after the data offset must cover what the header declares (see truncated). */
+    /** Uncompressed data: the bytes after the data offset must cover what the header declares (see truncated). */
     static void checkDataPresent(Path file, long[] dims, int components, PixelType type, long declared,
             long available, String where) throws ImageIOException {
         if (available < declared) {

@@ -15,6 +15,7 @@ import java.awt.Graphics;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferUShort;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -51,7 +52,8 @@ public final class ImageJCodec {
         String path = file.toAbsolutePath().toString();
         int kind = opener.getFileType(path);
         ImagePlus imp = switch (kind) {
-            case Opener.PNG, Opener.JPEG, Opener.BMP -> decodeWithImageIO(file, Opener.types[kind].toUpperCase(Locale.ROOT));
+            case Opener.PNG, Opener.JPEG, Opener.BMP ->
+                    decodeWithImageIO(file, Opener.types[kind].toUpperCase(Locale.ROOT));
             case Opener.TIFF, Opener.TIFF_AND_DICOM -> openTiff(file, opener);
             case Opener.GIF, Opener.PGM, Opener.DICOM, Opener.FITS, Opener.ZIP -> opener.openImage(path);
             default -> throw new ImageIOException(file, "not an image this program reads: neither NIfTI, MetaImage "
@@ -95,7 +97,7 @@ public final class ImageJCodec {
     }
 
     private static ImagePlus openTiff(Path file, Opener opener) throws ImageIOException {
-        String folder = file.toAbsolutePath().getParent().toString() + java.io.File.separator;
+        String folder = file.toAbsolutePath().getParent().toString() + File.separator;
         String name = file.getFileName().toString();
         FileInfo[] info;
         try {

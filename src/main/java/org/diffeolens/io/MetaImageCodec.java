@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -101,7 +102,7 @@ public final class MetaImageCodec {
         int d = lay.size().length;
         double[] direction = lay.direction();
         if (Math.abs(Matrices.determinant(direction, d)) < 1e-6) {
-            throw new ImageIOException(file, "TransformMatrix is singular: " + java.util.Arrays.toString(direction));
+            throw new ImageIOException(file, "TransformMatrix is singular: " + Arrays.toString(direction));
         }
         return new Grid(lay.size(), lay.spacing(), lay.origin(), direction);
     }

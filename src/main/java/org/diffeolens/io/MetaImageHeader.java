@@ -3,6 +3,7 @@ package org.diffeolens.io;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -273,7 +274,7 @@ final class MetaImageHeader {
 
     private static double[] ones(int n) {
         double[] v = new double[n];
-        java.util.Arrays.fill(v, 1);
+        Arrays.fill(v, 1);
         return v;
     }
 }

@@ -4,9 +4,9 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
@@ -231,8 +231,8 @@ public final class NiftiCodec {
             throw new ImageIOException(out, c + " components per voxel exceed NIfTI-1's limit of " + NIFTI_MAX_DIM);
         }
         NiftiHeader h = new NiftiHeader();
-        java.util.Arrays.fill(h.dim, (short) 1);
-        java.util.Arrays.fill(h.pixdim, 1f);
+        Arrays.fill(h.dim, (short) 1);
+        Arrays.fill(h.pixdim, 1f);
         h.dim[0] = (short) (c > 1 ? 5 : g.dim());
         for (int a = 0; a < g.dim(); a++) {
             h.dim[a + 1] = (short) g.size(a);

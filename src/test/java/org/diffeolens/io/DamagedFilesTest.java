@@ -3,7 +3,6 @@ package org.diffeolens.io;
 import static org.diffeolens.io.TestImages.assertRefused;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -29,7 +29,8 @@ class ImageFilesTest {
     void readsEveryTestDataFormatThroughTheFrontDoor() throws Exception {
         assertArrayEquals(new int[] {181, 217}, ImageFiles.read(Tolerances.testData("BrainProtonDensitySlice.png"))
                 .grid().size());
-        assertArrayEquals(new int[] {128, 128}, ImageFiles.read(Tolerances.testData("RatLungSlice1.mha")).grid().size());
+        assertArrayEquals(new int[] {128, 128},
+                ImageFiles.read(Tolerances.testData("RatLungSlice1.mha")).grid().size());
         assertArrayEquals(new int[] {221, 257},
                 ImageFiles.read(Tolerances.testData("BrainProtonDensitySliceShifted13x17y.mhd")).grid().size());
         ScalarField t1 = ImageFiles.readScalar(Tolerances.testData("KmeansTest_T1UCharRaw.nii.gz"));
@@ -101,6 +102,16 @@ class ImageFilesTest {
                 ImageFiles.write(out, data, PixelType.FLOAT32, List.of(input)));
         assertArrayEquals(raw, Files.readAllBytes(dir.resolve("RatLungSlice1.raw")));
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aMetaImagePairThatCannotBeCompletedLeavesNeitherFileNorTemporaryFile() throws Exception {
+        Files.createDirectory(dir.resolve("pair.raw")); // the data file's name is taken by a folder
+        ImageData data = new ImageData(Grid.of(2, 2), new float[][] {new float[4]}, PixelType.FLOAT32);
+        assertRefused(dir.resolve("pair.raw"), "is a folder", () -> ImageFiles.write(dir.resolve("pair.mhd"), data));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of("pair.raw"), s.map(p -> p.getFileName().toString()).toList());
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.diffeolens.Tolerances;
 import org.diffeolens.field.Grid;
+import org.diffeolens.field.Matrices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +70,8 @@ class ImageJCodecTest {
     void theShiftedMetaImageIsThePngShiftedBy13And17Pixels() throws Exception {
         ImageData png = ImageJCodec.read(Tolerances.testData("BrainProtonDensitySliceBorder20.png"));
         ImageData shifted = MetaImageCodec.read(Tolerances.testData("BrainProtonDensitySliceShifted13x17y.mhd"));
-        ImageData rotated = MetaImageCodec.read(Tolerances.testData("BrainProtonDensitySliceBorder20DirectionPlus30.mhd"));
+        ImageData rotated =
+                MetaImageCodec.read(Tolerances.testData("BrainProtonDensitySliceBorder20DirectionPlus30.mhd"));
         Grid g = png.grid();
         assertArrayEquals(g.size(), shifted.grid().size());
         float[] a = png.channels()[0];
@@ -89,9 +91,9 @@ class ImageJCodecTest {
     @Test
     void tiffRoundTripKeepsValuesSpacingAndOriginIn2dAnd3d() throws Exception {
         Grid g3 = new Grid(new int[] {5, 4, 3}, new double[] {0.8, 1.25, 2.5}, new double[] {-12.5, 30.25, 7.75},
-                org.diffeolens.field.Matrices.identity(3));
+                Matrices.identity(3));
         Grid g2 = new Grid(new int[] {6, 5}, new double[] {0.3, 2.5}, new double[] {4, -1.5},
-                org.diffeolens.field.Matrices.identity(2));
+                Matrices.identity(2));
         for (Grid g : new Grid[] {g3, g2}) {
             for (PixelType type : new PixelType[] {PixelType.FLOAT32, PixelType.UINT8, PixelType.UINT16}) {
                 float[] v = type == PixelType.FLOAT32 ? TestImages.ramp(g.voxelCount(), -3.5, 1e4, false)
@@ -131,7 +133,7 @@ class ImageJCodecTest {
     @Test
     void imagePlusConversionKeepsCalibrationExactly() throws Exception {
         Grid g = new Grid(new int[] {3, 2, 2}, new double[] {0.7, 1.3, 2.9}, new double[] {1.1, -2.2, 3.3},
-                org.diffeolens.field.Matrices.identity(3));
+                Matrices.identity(3));
         float[][] comps = {TestImages.ramp(12, -1, 1, false), TestImages.ramp(12, 7, 9, false)};
         ImagePlus imp = ImageJCodec.toImagePlus(new ImageData(g, comps, PixelType.FLOAT32), "field");
         assertEquals(2, imp.getNChannels());

@@ -1,6 +1,5 @@
 package org.diffeolens.io;
 
-import static org.diffeolens.io.TestImages.GEOMETRY_TOL;
 import static org.diffeolens.io.TestImages.assertSameChannels;
 import static org.diffeolens.io.TestImages.assertSameGeometry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

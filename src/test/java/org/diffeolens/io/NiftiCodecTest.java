@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.diffeolens.Tolerances;
@@ -50,9 +51,9 @@ class NiftiCodecTest {
         NiftiCodec.write(f, new ImageData(grid, new float[][] {v}, PixelType.FLOAT32), PixelType.UINT8, List.of());
         float[] back = NiftiCodec.read(f).channels()[0];
         // rint rounds halves to even: 254.5 -> 254.
-        assertArrayEquals(new float[] {1, 2, 0, 255, 0, 254}, java.util.Arrays.copyOf(back, 6));
+        assertArrayEquals(new float[] {1, 2, 0, 255, 0, 254}, Arrays.copyOf(back, 6));
         NiftiCodec.write(f, new ImageData(grid, new float[][] {v}, PixelType.FLOAT32), PixelType.INT8, List.of());
-        assertArrayEquals(new float[] {1, 2, -3, 127, 0, 127}, java.util.Arrays.copyOf(NiftiCodec.read(f).channels()[0], 6));
+        assertArrayEquals(new float[] {1, 2, -3, 127, 0, 127}, Arrays.copyOf(NiftiCodec.read(f).channels()[0], 6));
     }
 
     /** One datatype written by hand: code, bits, the stored values and the floats they must read as. */
@@ -169,8 +170,8 @@ class NiftiCodecTest {
 
     @Test
     void reflectedDirectionUsesQfacAndSurvivesTheQform() throws Exception {
-        double[] reflect = Matrices.multiply(TestImages.rotation(0.1, 0.2, 0.3), new double[] {1, 0, 0, 0, 1, 0, 0, 0, -1},
-                3, 3, 3);
+        double[] mirrorZ = {1, 0, 0, 0, 1, 0, 0, 0, -1};
+        double[] reflect = Matrices.multiply(TestImages.rotation(0.1, 0.2, 0.3), mirrorZ, 3, 3, 3);
         Grid grid = TestImages.rotatedGrid3().withDirection(reflect);
         Path f = dir.resolve("r.nii");
         NiftiCodec.write(f, new ImageData(grid, new float[][] {new float[grid.voxelCount()]}, PixelType.FLOAT32),
@@ -185,7 +186,8 @@ class NiftiCodecTest {
             Grid grid = TestImages.rotatedGrid2().withDirection(dir2);
             float[] v = TestImages.ramp(grid.voxelCount(), -5, 5, false);
             Path f = dir.resolve("two.nii.gz");
-            NiftiCodec.write(f, new ImageData(grid, new float[][] {v}, PixelType.FLOAT32), PixelType.FLOAT32, List.of());
+            ImageData data = new ImageData(grid, new float[][] {v}, PixelType.FLOAT32);
+            NiftiCodec.write(f, data, PixelType.FLOAT32, List.of());
             ImageData back = NiftiCodec.read(f);
             assertEquals(2, back.grid().dim());
             assertSameGeometry(grid, back.grid(), GEOMETRY_TOL);
@@ -228,7 +230,7 @@ class NiftiCodecTest {
         h.order = ByteOrder.BIG_ENDIAN;
         h.pixdim[1] = 0.5f;
         h.pixdim[2] = 2f;
-        Files.write(dir.resolve("pair.hdr"), java.util.Arrays.copyOf(h.header(), 348));
+        Files.write(dir.resolve("pair.hdr"), Arrays.copyOf(h.header(), 348));
         ByteBuffer data = ByteBuffer.allocate(12).order(ByteOrder.BIG_ENDIAN);
         for (short s : new short[] {-1, 2, 300, -400, 5, 32767}) {
             data.putShort(s);
