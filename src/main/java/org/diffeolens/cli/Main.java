@@ -35,6 +35,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // ImageJ reads PNG and TIFF through AWT classes; a command line needs no display for them.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
