@@ -6,8 +6,7 @@ import picocli.CommandLine.IVersionProvider;
 public final class Version implements IVersionProvider {
 
     public static String current() {
-        String v = Version.class.getPackage().getImplementationVersion();
-        return v == null ? "development" : v;
+        return org.diffeolens.Diffeolens.version();
     }
 
     @Override

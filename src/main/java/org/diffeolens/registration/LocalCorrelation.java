@@ -10,7 +10,7 @@ import org.diffeolens.field.ScalarField;
  * the border: for each voxel i with window N(i) of n_i voxels,
  * {@code cc_i = A_i^2 / ((B_i + eps n_i)(C_i + eps n_i))}, A = sum FW - sum F sum W / n,
  * B = sum F^2 - (sum F)^2 / n, C = sum W^2 - (sum W)^2 / n, and
- * {@code E_sim = 1/(2 sigma^2) sum_i (1 - cc_i) * voxel volume}. The gradient is exact (not
+ * {@code E_sim = 1/(2 sigma^2) sum_i m_i (1 - cc_i) * voxel volume} (m an optional 0/1 mask). The gradient is exact (not
  * ANTs' approximation): because j in N(i) iff i in N(j), the transposed box sums are box sums,
  * dE/dW_j = -w (F_j Box(alpha)_j - Box(alpha Fbar)_j - W_j Box(beta)_j + Box(beta Wbar)_j),
  * alpha = 2A/((B+e)(C+e)), beta = 2A^2/((B+e)(C+e)^2). eps regularizes flat windows.
@@ -32,8 +32,13 @@ public final class LocalCorrelation implements Similarity {
     private final double[] sumW;
     private final double[] sumW2;
     private final double[] sumFW;
+    private final double[] mask;
 
     public LocalCorrelation(ScalarField fixed, int radius, double sigma, Parallel parallel) {
+        this(fixed, radius, sigma, null, parallel);
+    }
+
+    public LocalCorrelation(ScalarField fixed, int radius, double sigma, double[] mask, Parallel parallel) {
         if (radius < 1) {
             throw new IllegalArgumentException("NCC window radius must be >= 1 voxel, got " + radius);
         }
@@ -60,6 +65,10 @@ public final class LocalCorrelation implements Similarity {
         this.sumW = new double[n];
         this.sumW2 = new double[n];
         this.sumFW = new double[n];
+        if (mask != null && mask.length != n) {
+            throw new IllegalArgumentException("mask has " + mask.length + " values, the image " + n);
+        }
+        this.mask = mask;
     }
 
     private static double[] filled(int n, double v) {
@@ -99,10 +108,11 @@ public final class LocalCorrelation implements Similarity {
             double a = sumFW[i] - sumF[i] * sumW[i] / c;
             double varW = sumW2[i] - sumW[i] * sumW[i] / c + EPSILON * c;
             double cc = a * a / (varF[i] * varW);
-            total += 1 - cc;
+            double m = mask == null ? 1 : mask[i];
+            total += m * (1 - cc);
             if (gradient != null) {
-                alpha[i] = 2 * a / (varF[i] * varW);
-                beta[i] = 2 * a * a / (varF[i] * varW * varW);
+                alpha[i] = m * 2 * a / (varF[i] * varW);
+                beta[i] = m * 2 * a * a / (varF[i] * varW * varW);
             }
         }
         if (gradient != null) {

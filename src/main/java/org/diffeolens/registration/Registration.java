@@ -156,7 +156,37 @@ public final class Registration {
         ScalarField momentum;
         VectorField velocity;
         VelocityPath path;
+
+        /** Restricts every field from the padded grid to the fixed image's grid. */
+        void crop(Grid original, Grid padded) {
+            inverseMap = cropVector(inverseMap, original, padded);
+            forwardMap = cropVector(forwardMap, original, padded);
+            if (momentum != null) {
+                momentum = new ScalarField(original, Pyramid.crop(momentum.data(), original, padded));
+            }
+            if (velocity != null) {
+                velocity = cropVector(velocity, original, padded);
+            }
+            if (path != null) {
+                VectorField[] steps = new VectorField[path.timeSteps()];
+                for (int k = 0; k < steps.length; k++) {
+                    steps[k] = cropVector(path.step(k), original, padded);
+                }
+                path = new VelocityPath(steps);
+            }
+        }
+
+        private static VectorField cropVector(VectorField v, Grid original, Grid padded) {
+            double[][] c = new double[v.dim()][];
+            for (int k = 0; k < c.length; k++) {
+                c[k] = Pyramid.crop(v.component(k), original, padded);
+            }
+            return new VectorField(original, c);
+        }
     }
+
+    /** Margin (voxels) added around every level's grid before padding it to an FFT-friendly size. */
+    static final int FFT_MARGIN = 4;
 
     private Deformation deform(ScalarField target, ScalarField source) {
         Object control = null;
@@ -165,15 +195,21 @@ public final class Registration {
             int factor = 1 << (p.levels() - 1 - level);
             ScalarField fl = Pyramid.downsample(target, factor, parallel);
             ScalarField sl = Pyramid.downsample(source, factor, parallel);
-            Kernel kernel = p.kernelSigma() > 0 ? Kernels.gaussian(fl.grid(), p.kernelSigma(), parallel)
-                    : Kernels.sobolev(fl.grid(), p.alpha(), p.gamma(), p.order(), parallel);
-            ctx = new FlowContext(sl, p.metric().create(fl, p.sigma(), parallel), kernel, parallel);
-            control = upsample(control, fl.grid(), ctx);
+            Grid grid = Pyramid.padded(fl.grid(), FFT_MARGIN);
+            ScalarField fp = Resampler.resample(fl, grid, null, null, Interpolation.LINEAR, Border.REPLICATE, parallel);
+            ScalarField sp = Resampler.resample(sl, grid, null, null, Interpolation.LINEAR, Border.REPLICATE, parallel);
+            double[] mask = Pyramid.paddingMask(fl.grid(), grid);
+            Kernel kernel = p.kernelSigma() > 0 ? Kernels.gaussian(grid, p.kernelSigma(), parallel)
+                    : Kernels.sobolev(grid, p.alpha(), p.gamma(), p.order(), parallel);
+            ctx = new FlowContext(sp, p.metric().create(fp, p.sigma(), mask, parallel), kernel, parallel);
+            control = upsample(control, grid, ctx);
             if (p.iterations() > 0 && !cancelled.getAsBoolean()) {
                 control = minimizeLevel(ctx, control, level);
             }
         }
-        return finish(ctx, control);
+        Deformation d = finish(ctx, control);
+        d.crop(target.grid(), ctx.grid());
+        return d;
     }
 
     private Object upsample(Object control, Grid grid, FlowContext ctx) {

@@ -29,16 +29,16 @@ public record RegistrationParameters(Method method, SimilarityMetric metric, dou
                                      int iterations, AffineModel affine, int affineIterations, double tolerance,
                                      boolean normalize, int threads) {
 
-    public static final double DEFAULT_ALPHA = 25;
+    public static final double DEFAULT_ALPHA = 9;
     public static final double DEFAULT_GAMMA = 1;
     public static final double DEFAULT_ORDER = 2;
-    public static final double DEFAULT_SIGMA_SSD = 0.05;
+    public static final double DEFAULT_SIGMA_SSD = 0.02;
     public static final double DEFAULT_SIGMA_NCC = 0.1;
     public static final int DEFAULT_TIME_STEPS = 10;
     public static final int DEFAULT_LEVELS = 3;
     public static final int DEFAULT_ITERATIONS = 100;
     public static final int DEFAULT_AFFINE_ITERATIONS = 100;
-    public static final double DEFAULT_TOLERANCE = 1e-4;
+    public static final double DEFAULT_TOLERANCE = 1e-3;
 
     public RegistrationParameters {
         if (method == null) {

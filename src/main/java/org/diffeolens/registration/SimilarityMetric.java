@@ -50,8 +50,13 @@ public record SimilarityMetric(Kind kind, int radius) {
 
     /** The similarity to a fixed image on its grid. */
     public Similarity create(ScalarField fixed, double sigma, Parallel parallel) {
-        return kind == Kind.SSD ? new SumOfSquaredDifferences(fixed, sigma)
-                : new LocalCorrelation(fixed, radius, sigma, parallel);
+        return create(fixed, sigma, null, parallel);
+    }
+
+    /** The similarity restricted by a 0/1 mask on the fixed grid (null: everywhere). */
+    public Similarity create(ScalarField fixed, double sigma, double[] mask, Parallel parallel) {
+        return kind == Kind.SSD ? new SumOfSquaredDifferences(fixed, sigma, mask)
+                : new LocalCorrelation(fixed, radius, sigma, mask, parallel);
     }
 
     @Override
