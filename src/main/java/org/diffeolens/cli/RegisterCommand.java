@@ -46,7 +46,7 @@ final class RegisterCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "output folder (created)")
     Path out;
 
-    @Option(names = "--method", paramLabel = "NAME", defaultValue = "shooting",
+    @Option(names = "--method", paramLabel = "NAME", defaultValue = "svf",
             description = "shooting, lddmm or svf (default: ${DEFAULT-VALUE})")
     String method;
 
@@ -55,7 +55,7 @@ final class RegisterCommand implements Callable<Integer> {
     String metric;
 
     @Option(names = "--alpha", paramLabel = "MM2", description = "kernel width term, mm^2 (default: "
-            + RegistrationParameters.DEFAULT_ALPHA + ")")
+            + RegistrationParameters.DEFAULT_ALPHA + " h^2, h the fixed image's mean voxel spacing in mm)")
     Double alpha;
 
     @Option(names = "--gamma", paramLabel = "X", description = "kernel identity term (default: "
@@ -111,12 +111,13 @@ final class RegisterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RegistrationParameters p = parameters();
+        parameters(null); // bad parameter values fail before any file is read
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new BadInputException(out + ": exists and is not a folder; --out names the output folder");
         }
         ScalarField f = ImageFiles.readScalar(fixed);
         ScalarField m = ImageFiles.readScalar(moving);
+        RegistrationParameters p = parameters(f.grid());
         if (f.grid().dim() != m.grid().dim()) {
             throw new BadInputException(fixed + " is " + f.grid().dim() + "D but " + moving + " is "
                     + m.grid().dim() + "D: register images of the same dimension");
@@ -153,9 +154,11 @@ final class RegisterCommand implements Callable<Integer> {
         }
     }
 
-    RegistrationParameters parameters() {
+    /** The parameters from the options; alpha defaults to the fixed grid's (unit spacing when null). */
+    RegistrationParameters parameters(org.diffeolens.field.Grid fixedGrid) {
         SimilarityMetric sm = SimilarityMetric.parse(metric);
-        RegistrationParameters d = RegistrationParameters.defaults();
+        RegistrationParameters d = fixedGrid == null ? RegistrationParameters.defaults()
+                : RegistrationParameters.defaultsFor(fixedGrid);
         double width = 0;
         String k = kernel.trim().toLowerCase(Locale.ROOT);
         if (k.startsWith("gaussian:")) {

@@ -201,8 +201,9 @@ public final class Registration {
             double[] mask = Pyramid.paddingMask(fl.grid(), grid);
             Kernel kernel = p.kernelSigma() > 0 ? Kernels.gaussian(grid, p.kernelSigma(), parallel)
                     : Kernels.sobolev(grid, p.alpha(), p.gamma(), p.order(), parallel);
+            FlowContext previous = ctx;
             ctx = new FlowContext(sp, p.metric().create(fp, p.sigma(), mask, parallel), kernel, parallel);
-            control = upsample(control, grid, ctx);
+            control = upsample(control, previous, ctx);
             if (p.iterations() > 0 && !cancelled.getAsBoolean()) {
                 control = minimizeLevel(ctx, control, level);
             }
@@ -212,12 +213,37 @@ public final class Registration {
         return d;
     }
 
-    private Object upsample(Object control, Grid grid, FlowContext ctx) {
+    /** Iterations of the conjugate-gradient projection that carries a momentum to a finer level. */
+    static final int TRANSFER_ITERATIONS = 30;
+
+    /**
+     * Carries a control to the next level. Velocities are resampled. A scalar momentum is not: its
+     * product with the image gradient changes as edges sharpen, so the initial velocity it
+     * generates is resampled instead and the finer level's momentum is fitted to it.
+     */
+    private Object upsample(Object control, FlowContext previous, FlowContext ctx) {
+        Grid grid = ctx.grid();
         switch (p.method()) {
-            case SHOOTING:
-                return control == null ? ScalarField.zeros(grid)
-                        : Resampler.resample((ScalarField) control, grid, null, null, Interpolation.LINEAR,
-                        Border.REPLICATE, parallel);
+            case SHOOTING: {
+                if (control == null) {
+                    return ScalarField.zeros(grid);
+                }
+                VectorField m = previous.differential.gradient(previous.source);
+                double[] p0 = ((ScalarField) control).data();
+                for (double[] c : m.components()) {
+                    for (int i = 0; i < c.length; i++) {
+                        c[i] *= p0[i];
+                    }
+                }
+                VectorField v0 = previous.kernel.applyK(m);
+                for (double[] c : v0.components()) {
+                    for (int i = 0; i < c.length; i++) {
+                        c[i] = -c[i];
+                    }
+                }
+                return new MomentumMetric(ctx).momentumFor(Resampler.resample(v0, grid, parallel),
+                        TRANSFER_ITERATIONS);
+            }
             case LDDMM: {
                 if (control == null) {
                     return VelocityPath.zeros(grid, p.timeSteps());
@@ -240,7 +266,7 @@ public final class Registration {
         switch (p.method()) {
             case SHOOTING: {
                 GeodesicShooting flow = new GeodesicShooting(ctx, p.timeSteps());
-                return minimize(stage, level, ctx.grid(), flow, KernelMetric.l2ForMomentum(), (ScalarField) control,
+                return minimize(stage, level, ctx.grid(), flow, new MomentumMetric(ctx), (ScalarField) control,
                         p.iterations(), new LBfgs<>(LBFGS_MEMORY, 1),
                         dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, momentumVelocity(ctx, dir)));
             }

@@ -32,7 +32,7 @@ public record RegistrationParameters(Method method, SimilarityMetric metric, dou
     public static final double DEFAULT_ALPHA = 9;
     public static final double DEFAULT_GAMMA = 1;
     public static final double DEFAULT_ORDER = 2;
-    public static final double DEFAULT_SIGMA_SSD = 0.02;
+    public static final double DEFAULT_SIGMA_SSD = 0.01;
     public static final double DEFAULT_SIGMA_NCC = 0.1;
     public static final int DEFAULT_TIME_STEPS = 10;
     public static final int DEFAULT_LEVELS = 3;
@@ -84,12 +84,30 @@ public record RegistrationParameters(Method method, SimilarityMetric metric, dou
         }
     }
 
-    /** The defaults: geodesic shooting, SSD, affine pre-alignment, 3 levels. */
+    /**
+     * The defaults for images of 1 mm voxels: stationary velocity field (fast and robust; choose
+     * shooting for the geodesic and its initial momentum), SSD, affine pre-alignment, 3 levels.
+     */
     public static RegistrationParameters defaults() {
-        return new RegistrationParameters(Method.SHOOTING, SimilarityMetric.ssd(), DEFAULT_ALPHA, DEFAULT_GAMMA,
+        return new RegistrationParameters(Method.SVF, SimilarityMetric.ssd(), DEFAULT_ALPHA, DEFAULT_GAMMA,
                 DEFAULT_ORDER, 0, DEFAULT_SIGMA_SSD, DEFAULT_TIME_STEPS, DEFAULT_LEVELS, DEFAULT_ITERATIONS,
                 AffineModel.AFFINE, DEFAULT_AFFINE_ITERATIONS, DEFAULT_TOLERANCE, true,
                 Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The defaults for a fixed image on this grid: alpha scaled with the voxel size,
+     * {@link #defaultAlpha}, so the kernel spans the same number of voxels at any resolution.
+     */
+    public static RegistrationParameters defaultsFor(org.diffeolens.field.Grid fixedGrid) {
+        RegistrationParameters d = defaults();
+        return d.withKernel(defaultAlpha(fixedGrid), d.gamma(), d.order());
+    }
+
+    /** DEFAULT_ALPHA h^2, h the geometric mean voxel spacing (mm): 9 mm^2 for 1 mm voxels, a kernel ~3 voxels wide. */
+    public static double defaultAlpha(org.diffeolens.field.Grid fixedGrid) {
+        double h = Math.pow(fixedGrid.voxelVolume(), 1.0 / fixedGrid.dim());
+        return DEFAULT_ALPHA * h * h;
     }
 
     /** The default sigma for a metric (SSD residuals and NCC's 1 - cc live on different scales). */

@@ -1,0 +1,120 @@
+package org.diffeolens.registration;
+
+import org.diffeolens.field.ScalarField;
+import org.diffeolens.field.VectorField;
+import org.diffeolens.flow.Metric;
+
+/**
+ * The metric on initial scalar momenta that the V-metric induces: E_reg(P) = 1/2 vol
+ * &lt;P grad I_0, K(P grad I_0)&gt; is quadratic in P with Hessian H = vol A^T K A (A: P -> P grad I_0),
+ * so a covector g becomes the step (H + eps vol I)^{-1} g, solved by a few conjugate-gradient
+ * iterations. This is what the kernel metric is for velocity controls (K = L^{-1} is the inverse
+ * Hessian of their E_reg), and it gives shooting the same fast convergence; eps (relative to the
+ * largest eigenvalue of A^T K A, estimated from |grad I_0|^2 K(0)) keeps flat regions, where
+ * the momentum has no effect, well posed.
+ */
+public final class MomentumMetric implements Metric<ScalarField> {
+
+    /** Tikhonov term relative to the largest eigenvalue of A^T K A. */
+    public static final double EPSILON = 1e-3;
+    /** Conjugate-gradient iterations per step: a fixed polynomial preconditioner, enough to resolve the kernel scale. */
+    public static final int ITERATIONS = 10;
+
+    private final FlowContext ctx;
+    private final VectorField gradient;
+    private final double epsilon;
+
+    public MomentumMetric(FlowContext ctx) {
+        this.ctx = ctx;
+        this.gradient = ctx.differential.gradient(ctx.source);
+        double g2 = 0;
+        for (int i = 0; i < ctx.voxels; i++) {
+            double s = 0;
+            for (int c = 0; c < ctx.dim; c++) {
+                s += gradient.component(c)[i] * gradient.component(c)[i];
+            }
+            g2 = Math.max(g2, s);
+        }
+        this.epsilon = EPSILON * Math.max(g2 * ctx.kernel.eigenvalueK(0), 1e-300);
+    }
+
+    /** (A^T K A + eps) x, per voxel coefficients (the vol factor cancels against g / vol). */
+    private double[] apply(double[] x) {
+        double[][] m = new double[ctx.dim][ctx.voxels];
+        for (int c = 0; c < ctx.dim; c++) {
+            double[] g = gradient.component(c);
+            for (int i = 0; i < ctx.voxels; i++) {
+                m[c][i] = x[i] * g[i];
+            }
+        }
+        ctx.kernel.applyK(m, m);
+        double[] out = new double[ctx.voxels];
+        for (int i = 0; i < ctx.voxels; i++) {
+            double s = epsilon * x[i];
+            for (int c = 0; c < ctx.dim; c++) {
+                s += gradient.component(c)[i] * m[c][i];
+            }
+            out[i] = s;
+        }
+        return out;
+    }
+
+    @Override
+    public ScalarField sharp(ScalarField covector, ScalarField at) {
+        double[] b = covector.data().clone();
+        double inv = 1 / ctx.voxelVolume;
+        for (int i = 0; i < b.length; i++) {
+            b[i] *= inv;
+        }
+        return new ScalarField(covector.grid(), solve(b, ITERATIONS));
+    }
+
+    /**
+     * The scalar momentum whose initial velocity -K(P grad I_0) is closest to v in the V-norm:
+     * the normal equations A^T K A P = -A^T v (regularized by eps), used to carry a solution from a
+     * coarse pyramid level to a finer one without losing its velocity.
+     */
+    public ScalarField momentumFor(VectorField v, int iterations) {
+        double[] b = new double[ctx.voxels];
+        for (int c = 0; c < ctx.dim; c++) {
+            double[] g = gradient.component(c);
+            double[] vc = v.component(c);
+            for (int i = 0; i < b.length; i++) {
+                b[i] -= g[i] * vc[i];
+            }
+        }
+        return new ScalarField(ctx.grid, solve(b, iterations));
+    }
+
+    /** x ~ (A^T K A + eps)^{-1} b by conjugate gradients from x = 0. */
+    private double[] solve(double[] b, int iterations) {
+        double[] x = new double[b.length];
+        double[] r = b.clone();
+        double[] p = r.clone();
+        double rr = dot(r, r);
+        double rr0 = rr;
+        for (int k = 0; k < iterations && rr > 1e-30 * rr0; k++) {
+            double[] ap = apply(p);
+            double alpha = rr / dot(p, ap);
+            for (int i = 0; i < x.length; i++) {
+                x[i] += alpha * p[i];
+                r[i] -= alpha * ap[i];
+            }
+            double next = dot(r, r);
+            double beta = next / rr;
+            rr = next;
+            for (int i = 0; i < p.length; i++) {
+                p[i] = r[i] + beta * p[i];
+            }
+        }
+        return x;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+}
