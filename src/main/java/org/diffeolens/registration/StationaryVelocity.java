@@ -16,9 +16,9 @@ import org.diffeolens.flow.VectorSpace;
 public final class StationaryVelocity implements ControlledFlow<VectorField, StationaryVelocity.Trajectory> {
 
     /** Scaling and squaring starts below this step, in voxels: the first-order error is its square. */
-    public static final double MAX_INITIAL_STEP_VOXELS = 0.25;
+    public static final double MAX_INITIAL_STEP_VOXELS = 1.0 / 32;
     /** At least this many squarings, so small fields are still integrated as flows. */
-    public static final int MIN_SQUARINGS = 4;
+    public static final int MIN_SQUARINGS = 6;
     public static final int MAX_SQUARINGS = 24;
 
     /** The squarings of the inverse map and the energy terms. */
