@@ -32,4 +32,18 @@ class GeodesicShootingTest {
             assertEquals(expected, actual, 1e-4 * Math.abs(expected), "direction " + seed);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void oneAndTwoThreadsGiveTheSameGradient() {
+        FlowContext two = Problems.context(3, true);
+        FlowContext one = new FlowContext(two.source(), two.similarity(),
+                org.diffeolens.kernel.Kernels.sobolev(two.grid(), 3.0, 1.0, 2, org.diffeolens.concurrent.Parallel.serial()),
+                org.diffeolens.concurrent.Parallel.serial());
+        ScalarField p0 = Problems.smooth(two.grid(), 0.4, 0.2);
+        ScalarField g1 = new Adjoint<ScalarField>().evaluate(new GeodesicShooting(one, 4), p0).gradient();
+        ScalarField g2 = new Adjoint<ScalarField>().evaluate(new GeodesicShooting(two, 4), p0).gradient();
+        double scale = Fields.maxAbs(g1.data());
+        // scattered sums are added in another order with two threads: equal to round-off
+        assertTrue(Fields.maxAbsDiff(g1.data(), g2.data()) < 1e-12 * scale);
+    }
 }

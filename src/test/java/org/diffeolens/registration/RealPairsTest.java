@@ -43,6 +43,40 @@ class RealPairsTest {
         assertEquals(0, r.folds());
         assertEquals(fixed.grid(), r.warped().grid());
         assertEquals(moving.grid(), r.inverse().grid());
+        assertInverseConsistent(r, fixed.grid(), moving.grid());
+    }
+
+    /**
+     * y -> x = y + u_inv(y) (moving grid) followed by x -> x + u(x) (fixed grid) returns to y, where
+     * both maps are defined inside the images: the inverse is the inverse of the total map, affine
+     * pre-alignment included, across grids of different size.
+     */
+    static void assertInverseConsistent(RegistrationResult r, org.diffeolens.field.Grid fg,
+                                        org.diffeolens.field.Grid mg) {
+        org.diffeolens.field.Lattice lm = new org.diffeolens.field.Lattice(mg);
+        org.diffeolens.field.Lattice lf = new org.diffeolens.field.Lattice(fg);
+        double sum = 0;
+        int n = 0;
+        for (int y = 30; y < lm.ny - 30; y += 3) {
+            for (int x = 30; x < lm.nx - 30; x += 3) {
+                int i = x + lm.nx * y;
+                double[] p = mg.indexToPhysical(new double[] {x, y});
+                double[] q = {p[0] + r.inverse().component(0)[i], p[1] + r.inverse().component(1)[i]};
+                double[] qi = fg.physicalToIndex(q);
+                if (org.diffeolens.field.Sampler.outside(lf, qi[0], qi[1], 0)) {
+                    continue;
+                }
+                double ux = org.diffeolens.field.Sampler.linear(r.displacement().component(0), lf, qi[0], qi[1], 0,
+                        Border.REPLICATE);
+                double uy = org.diffeolens.field.Sampler.linear(r.displacement().component(1), lf, qi[0], qi[1], 0,
+                        Border.REPLICATE);
+                sum += Math.hypot(q[0] + ux - p[0], q[1] + uy - p[1]);
+                n++;
+            }
+        }
+        assertTrue(n > 1000);
+        // interpolating both maps: a small fraction of a voxel on average
+        assertTrue(sum / n < 0.1, "mean |u(y + u_inv(y)) + u_inv(y)| = " + sum / n + " mm");
     }
 
     @ParameterizedTest
