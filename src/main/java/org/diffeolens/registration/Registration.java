@@ -38,6 +38,8 @@ import org.diffeolens.kernel.Kernels;
  */
 public final class Registration {
 
+    /** The affine stage is cheap and its parameters few: it converges further before stopping. */
+    static final double AFFINE_TOLERANCE = 1e-6;
     /** Relative-change window of the stopping rule. */
     static final int TOLERANCE_WINDOW = 5;
     /** L-BFGS pairs kept (each is three copies of the control). */
@@ -313,7 +315,8 @@ public final class Registration {
         long start = System.nanoTime();
         CachingFlow<C, T> cached = new CachingFlow<>(flow);
         optimizer.firstStepFrom(firstStep);
-        StoppingRule rule = StoppingRule.iterations(iterations).withTolerance(p.tolerance(), TOLERANCE_WINDOW)
+        double tolerance = stage.equals("affine") ? Math.min(p.tolerance(), AFFINE_TOLERANCE) : p.tolerance();
+        StoppingRule rule = StoppingRule.iterations(iterations).withTolerance(tolerance, TOLERANCE_WINDOW)
                 .withCancel(cancelled);
         Minimizer<C> minimizer = new Minimizer<>(new Adjoint<>(), metric, optimizer, rule);
         minimizer.addListener(new MinimizerListener<C>() {
