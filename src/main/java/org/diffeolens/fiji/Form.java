@@ -120,6 +120,11 @@ final class Form {
         return fromDialog();
     }
 
+    /** The values that macro options give, as {@link #read} returns them inside run(command, options). */
+    Values read(String options) throws UserError {
+        return fromOptions(options);
+    }
+
     private Values fromOptions(String options) throws UserError {
         Map<String, String> given = parseOptions(options);
         for (String k : given.keySet()) {
