@@ -18,7 +18,8 @@ final class ImageJProgress implements RegistrationListener {
     private final int totalLevels;
     private int levelsStarted;
     private int maxIterations;
-    private String label = "";
+    private String stageLevel = "";
+    private String voxels = "";
 
     ImageJProgress(String command, RegistrationParameters p) {
         this.command = command;
@@ -35,16 +36,18 @@ final class ImageJProgress implements RegistrationListener {
         for (int a = 0; a < size.length; a++) {
             dims.append(a == 0 ? "" : "x").append(size[a]);
         }
-        label = String.format(Locale.ROOT, "%s: %s level %d/%d (%s)", command, stage, level + 1, levels, dims);
-        IJ.showStatus(label + " (Esc stops)");
+        stageLevel = String.format(Locale.ROOT, "%s: %s level %d/%d", command, stage, level + 1, levels);
+        voxels = dims + " voxels";
+        IJ.showStatus(stageLevel + ", " + voxels + " (Esc stops)");
         IJ.showProgress(levelsStarted / (double) totalLevels);
         levelsStarted++;
     }
 
     @Override
     public void onIteration(String stage, int level, int iteration, Energy energy) {
-        IJ.showStatus(String.format(Locale.ROOT, "%s, iteration %d/%d, E = %.5g (Esc stops)", label, iteration,
-                maxIterations, energy.total()));
+        // the numbers first: the progress bar covers the end of the status line
+        IJ.showStatus(String.format(Locale.ROOT, "%s, iteration %d/%d, E = %.4g, %s (Esc stops)", stageLevel,
+                iteration, maxIterations, energy.total(), voxels));
         double within = Math.min(1, iteration / (double) maxIterations);
         IJ.showProgress(Math.min(0.999, (levelsStarted - 1 + within) / totalLevels));
     }

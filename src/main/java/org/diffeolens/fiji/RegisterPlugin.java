@@ -65,7 +65,7 @@ public final class RegisterPlugin implements PlugIn {
                     + "dimension (both 2D images or both 3D stacks).");
         }
         IJ.resetEscape();
-        ImageJProgress progress = new ImageJProgress(COMMAND, p);
+        ImageJProgress progress = new ImageJProgress("Diffeolens", p);
         RegistrationResult r;
         try {
             r = Registration.register(fixed, moving, p, progress, IJ::escapePressed);

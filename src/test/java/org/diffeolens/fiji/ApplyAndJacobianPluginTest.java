@@ -61,7 +61,7 @@ class ApplyAndJacobianPluginTest {
 
     @AfterEach
     void close() {
-        HeadlessImageJ.closeAll();
+        HeadlessImageJ.stop();
     }
 
     @Test

@@ -39,10 +39,10 @@ final class HeadlessImageJ {
     }
 
     static synchronized void start() {
+        Interpreter.batchMode = true;
         if (installed) {
             return;
         }
-        Interpreter.batchMode = true;
         Hashtable<String, String> table = new Hashtable<>(commands());
         try {
             Field f = Menus.class.getDeclaredField("pluginsTable");
@@ -111,6 +111,12 @@ final class HeadlessImageJ {
 
     static ImagePlus image(String title) {
         return WindowManager.getImage(title);
+    }
+
+    /** Closes every image and leaves batch mode, so that no other test meets this one's state. */
+    static void stop() {
+        closeAll();
+        Interpreter.batchMode = false;
     }
 
     static void closeAll() {

@@ -59,7 +59,7 @@ class RegisterPluginTest {
 
     @AfterEach
     void close() {
-        HeadlessImageJ.closeAll();
+        HeadlessImageJ.stop();
         IJ.resetEscape();
     }
 
