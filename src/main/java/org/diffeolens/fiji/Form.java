@@ -1,6 +1,5 @@
 package org.diffeolens.fiji;
 
-import ij.IJ;
 import ij.Macro;
 import ij.gui.GenericDialog;
 import java.awt.GraphicsEnvironment;

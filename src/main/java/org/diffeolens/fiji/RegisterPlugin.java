@@ -114,7 +114,8 @@ public final class RegisterPlugin implements PlugIn {
                 + " %.1f s", r.jacobianMin(), r.jacobianMax(), r.folds(), n.mseBefore(), n.mseAfter(), n.nccBefore(),
                 n.nccAfter(), r.seconds()));
         if (out != null) {
-            IJ.log("  wrote " + out.toAbsolutePath().resolve(RegistrationOutputs.SUMMARY) + " and the images beside it");
+            IJ.log("  wrote " + out.toAbsolutePath().resolve(RegistrationOutputs.SUMMARY)
+                    + " and the images beside it");
         }
         IJ.log("  to repeat: run(\"" + COMMAND + "\", \"" + options.replace("\\", "\\\\").replace("\"", "\\\"")
                 + "\");");

@@ -28,7 +28,6 @@ import org.diffeolens.field.Resampler;
 import org.diffeolens.field.ScalarField;
 import org.diffeolens.field.VectorField;
 import org.diffeolens.io.ImageFiles;
-import org.diffeolens.io.ImageJCodec;
 import org.diffeolens.output.RegistrationOutputs;
 import org.diffeolens.registration.Registration;
 import org.diffeolens.registration.RegistrationResult;

@@ -25,6 +25,7 @@ import org.diffeolens.io.Json;
 import org.diffeolens.output.DeformedGrid;
 import org.diffeolens.output.RegistrationOutputs;
 import org.diffeolens.registration.AffineModel;
+import org.diffeolens.registration.Method;
 import org.diffeolens.registration.Registration;
 import org.diffeolens.registration.RegistrationParameters;
 import org.diffeolens.registration.RegistrationResult;
@@ -142,7 +143,7 @@ class RegisterPluginTest {
         ScalarField moving = ImageJCodec.fromImagePlus(movingImp, "moving").asScalar(Path.of("moving"));
         assertEquals(3.0, fixed.grid().spacing(2));
         RegistrationResult r = Registration.register(fixed, moving, RegistrationParameters.defaults()
-                .withMethod(org.diffeolens.registration.Method.SVF).withLevels(2).withIterations(2).withTimeSteps(4)
+                .withMethod(Method.SVF).withLevels(2).withIterations(2).withTimeSteps(4)
                 .withAffine(AffineModel.TRANSLATION).withAffineIterations(3).withThreads(1));
         WindowPixels.assertEqual(r.warped().toFloats(), WindowPixels.channel(warped, 0), "warped stack");
         VectorField u = r.displacement();
@@ -208,9 +209,9 @@ class RegisterPluginTest {
         Path out = dir.resolve("stopped");
         AtomicReference<String> error = new AtomicReference<>();
         // far more work than the test waits for: only Esc can end it in time
-        Thread run = new Thread(() -> error.set(HeadlessImageJ.run(RegisterPlugin.COMMAND, "fixed=" + FIXED
-                + " moving=" + MOVING + " levels=1 iterations=100000 tolerance=0 time_steps=4 affine=none threads=1 output=["
-                + out + "]")));
+        String options = "fixed=" + FIXED + " moving=" + MOVING + " levels=1 iterations=100000 tolerance=0 "
+                + "time_steps=4 affine=none threads=1 output=[" + out + "]";
+        Thread run = new Thread(() -> error.set(HeadlessImageJ.run(RegisterPlugin.COMMAND, options)));
         run.start();
         Thread.sleep(1500);
         assertTrue(run.isAlive(), "the run ended before Esc");
