@@ -272,7 +272,7 @@ public final class ImageJCodec {
     }
 
     /** type UINT8 or UINT16 gives 8- or 16-bit pixels (rounded and clamped), anything else 32-bit. */
-    static ImagePlus toImagePlus(ImageData data, String title, PixelType type) {
+    public static ImagePlus toImagePlus(ImageData data, String title, PixelType type) {
         Grid g = data.grid();
         int w = g.size(0);
         int h = g.size(1);

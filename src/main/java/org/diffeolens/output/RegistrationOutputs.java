@@ -66,13 +66,8 @@ public final class RegistrationOutputs {
         if (in.moving() != null) {
             protect.add(in.moving());
         }
-        ScalarField before = Resampler.resample(in.movingImage(), in.fixedImage().grid(), null, null,
-                Resampler.Interpolation.LINEAR, Border.ZERO, Parallel.of(r.parameters().threads()));
-        RegistrationReport.SummaryNumbers numbers = new RegistrationReport.SummaryNumbers(
-                Intensities.meanSquaredDifference(before, in.fixedImage()),
-                Intensities.meanSquaredDifference(r.warped(), in.fixedImage()),
-                Intensities.correlation(before, in.fixedImage()),
-                Intensities.correlation(r.warped(), in.fixedImage()));
+        ScalarField before = unregistered(in, r);
+        RegistrationReport.SummaryNumbers numbers = similarity(in, r, before);
         ImageFiles.write(dir.resolve(WARPED), ImageData.of(r.warped()), PixelType.FLOAT32, protect);
         ImageFiles.write(dir.resolve(DISPLACEMENT), ImageData.of(r.displacement()), PixelType.FLOAT32, protect);
         ImageFiles.write(dir.resolve(INVERSE), ImageData.of(r.inverse()), PixelType.FLOAT32, protect);
@@ -96,6 +91,25 @@ public final class RegistrationOutputs {
         byte[] png = png(report);
         AtomicFiles.write(dir.resolve(REPORT), out -> out.write(png), protect);
         return summary;
+    }
+
+    /** MSE and NCC to the fixed image before and after registration, as summary.json reports them. */
+    public static RegistrationReport.SummaryNumbers similarity(Inputs in, RegistrationResult r) {
+        return similarity(in, r, unregistered(in, r));
+    }
+
+    private static RegistrationReport.SummaryNumbers similarity(Inputs in, RegistrationResult r, ScalarField before) {
+        return new RegistrationReport.SummaryNumbers(
+                Intensities.meanSquaredDifference(before, in.fixedImage()),
+                Intensities.meanSquaredDifference(r.warped(), in.fixedImage()),
+                Intensities.correlation(before, in.fixedImage()),
+                Intensities.correlation(r.warped(), in.fixedImage()));
+    }
+
+    /** The moving image on the fixed grid by the images' geometry alone: "before" in every comparison. */
+    private static ScalarField unregistered(Inputs in, RegistrationResult r) {
+        return Resampler.resample(in.movingImage(), in.fixedImage().grid(), null, null,
+                Resampler.Interpolation.LINEAR, Border.ZERO, Parallel.of(r.parameters().threads()));
     }
 
     static byte[] png(BufferedImage image) {

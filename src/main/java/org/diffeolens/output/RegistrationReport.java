@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.diffeolens.field.Grid;
 import org.diffeolens.field.Lattice;
-import org.diffeolens.field.Matrices;
 import org.diffeolens.field.ScalarField;
-import org.diffeolens.field.VectorField;
 import org.diffeolens.registration.LevelLog;
 import org.diffeolens.registration.RegistrationResult;
 
@@ -25,7 +23,7 @@ public final class RegistrationReport {
     private static final int CELL_W = 270;
     private static final int CELL_H = 280;
     /** Grid lines of the deformed-grid panel, every this many moving voxels. */
-    private static final int GRID_STEP = 8;
+    private static final int GRID_STEP = DeformedGrid.DEFAULT_STEP;
 
     private RegistrationReport() {
     }
@@ -106,41 +104,7 @@ public final class RegistrationReport {
      */
     private static BufferedImage deformedGrid(RegistrationResult r, double[] warpedSlice, Lattice l, double lo,
                                               double hi, Grid movingGrid) {
-        Grid g = r.displacement().grid();
-        int d = g.dim();
-        int z = l.nz / 2;
-        double[] dir = g.direction();
-        double[] toMoving = Matrices.inverse(movingGrid.direction(), d);
-        double[] mo = movingGrid.origin();
-        double[] lines = new double[l.nx * l.ny];
-        VectorField u = r.displacement();
-        double[] idx = new double[d];
-        for (int y = 0; y < l.ny; y++) {
-            for (int x = 0; x < l.nx; x++) {
-                int i = x + l.nx * (y + l.ny * z);
-                idx[0] = x;
-                idx[1] = y;
-                if (d == 3) {
-                    idx[2] = z;
-                }
-                double[] p = g.indexToPhysical(idx);
-                double near = 0;
-                for (int a = 0; a < d && a < 2; a++) {
-                    double q = 0;
-                    for (int c = 0; c < d; c++) {
-                        double world = p[c];
-                        for (int k = 0; k < d; k++) {
-                            world += dir[c * d + k] * u.component(k)[i];
-                        }
-                        q += toMoving[a * d + c] * (world - mo[c]);
-                    }
-                    double v = q / movingGrid.spacing(a) / GRID_STEP;
-                    double dist = Math.abs(v - Math.rint(v)) * GRID_STEP;
-                    near = Math.max(near, Math.max(0, 1 - dist));
-                }
-                lines[x + l.nx * y] = near;
-            }
-        }
+        double[] lines = Panels.middleSlice(DeformedGrid.lines(r.displacement(), movingGrid, GRID_STEP));
         BufferedImage base = Panels.render(warpedSlice, l.nx, l.ny, l.hx, l.hy, lo, hi, Panels.GREY, BOX);
         BufferedImage grid = Panels.render(lines, l.nx, l.ny, l.hx, l.hy, 0, 1, Panels.GREY, BOX);
         for (int py = 0; py < base.getHeight(); py++) {
