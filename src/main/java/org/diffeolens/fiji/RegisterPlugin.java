@@ -64,6 +64,10 @@ public final class RegisterPlugin implements PlugIn {
                     + movingImp.getTitle() + "' is " + describe(moving.grid()) + ": register images of the same "
                     + "dimension (both 2D images or both 3D stacks).");
         }
+        if (p.alpha() == 0 && p.kernelSigma() == 0) {
+            // as the CLI: the kernel spans the same number of voxels at any resolution
+            p = p.withKernel(RegistrationParameters.defaultAlpha(fixed.grid()), p.gamma(), p.order());
+        }
         IJ.resetEscape();
         ImageJProgress progress = new ImageJProgress("Diffeolens", p);
         RegistrationResult r;

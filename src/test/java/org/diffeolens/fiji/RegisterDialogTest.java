@@ -23,7 +23,9 @@ class RegisterDialogTest {
     @Test
     void noOptionsGiveTheCliDefaults() throws UserError {
         // diffeolens register with no option: RegisterCommand.parameters() builds exactly this
-        RegistrationParameters d = RegistrationParameters.defaults();
+        // alpha 0 stands for "9 h^2 of the fixed image", which the plugin fills in once it has the image
+        RegistrationParameters d = RegistrationParameters.defaults().withKernel(0, RegistrationParameters.DEFAULT_GAMMA,
+                RegistrationParameters.DEFAULT_ORDER);
         assertEquals(d, parameters(""));
         assertEquals(d.withMetric(SimilarityMetric.ncc(2)).withSigma(RegistrationParameters.DEFAULT_SIGMA_NCC),
                 parameters("metric=ncc"), "sigma left out follows the metric, as --sigma does");

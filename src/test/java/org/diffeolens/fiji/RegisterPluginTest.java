@@ -65,7 +65,8 @@ class RegisterPluginTest {
     }
 
     static RegistrationParameters fast() {
-        return RegistrationParameters.defaults().withLevels(2).withIterations(5).withAffineIterations(5)
+        return RegistrationParameters.defaults().withMethod(Method.SHOOTING).withLevels(2).withIterations(5)
+                .withAffineIterations(5)
                 .withTimeSteps(4).withThreads(1);
     }
 
@@ -142,7 +143,7 @@ class RegisterPluginTest {
         ScalarField fixed = ImageJCodec.fromImagePlus(fixedImp, "fixed").asScalar(Path.of("fixed"));
         ScalarField moving = ImageJCodec.fromImagePlus(movingImp, "moving").asScalar(Path.of("moving"));
         assertEquals(3.0, fixed.grid().spacing(2));
-        RegistrationResult r = Registration.register(fixed, moving, RegistrationParameters.defaults()
+        RegistrationResult r = Registration.register(fixed, moving, RegistrationParameters.defaultsFor(fixed.grid())
                 .withMethod(Method.SVF).withLevels(2).withIterations(2).withTimeSteps(4)
                 .withAffine(AffineModel.TRANSLATION).withAffineIterations(3).withThreads(1));
         WindowPixels.assertEqual(r.warped().toFloats(), WindowPixels.channel(warped, 0), "warped stack");
