@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
             "Diffeomorphic image registration (LDDMM, geodesic shooting, stationary velocity fields)",
             "and a geometric lens on network training, over one optimization engine.",
             ""},
-        subcommands = {RegisterCommand.class, ApplyCommand.class, JacobianCommand.class,
+        subcommands = {RegisterCommand.class, ApplyCommand.class, JacobianCommand.class, AccelerationCommand.class,
             InfoCommand.class, ConvertCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'diffeolens COMMAND --help' for the options of a command.",
