@@ -55,6 +55,7 @@ public final class Minimizer<C> {
         history.add(at.energy());
         notifyIteration(new Iteration<>(0, at.energy(), 0, Double.NaN, System.nanoTime() - start, control));
         StopReason reason = StopReason.MAX_ITERATIONS;
+        double initialGradientNorm = Double.NaN;
         int k = 0;
         while (k < stoppingRule.maxIterations()) {
             if (stoppingRule.cancelled().getAsBoolean()) {
@@ -63,6 +64,13 @@ public final class Minimizer<C> {
             }
             C direction = metric.sharp(at.gradient(), control);
             double gradientNorm = Math.sqrt(Math.max(0, space.dot(at.gradient(), direction)));
+            if (k == 0) {
+                initialGradientNorm = gradientNorm;
+            }
+            if (gradientNorm <= stoppingRule.gradientTolerance() * initialGradientNorm) {
+                reason = StopReason.CONVERGED;
+                break;
+            }
             Step<C> step = optimizer.step(Objective.of(flow), at, direction);
             if (step.size() == 0) {
                 reason = StopReason.NO_DESCENT;

@@ -4,10 +4,16 @@ import java.util.function.BooleanSupplier;
 
 /**
  * When a minimization ends: after maxIterations steps, when the total energy changed by less than
- * relativeTolerance (relative to its current value) over the last {@code window} iterations, or
- * when {@code cancelled} says so (Esc in the plugin, Ctrl-C in the CLI).
+ * relativeTolerance (relative to its current value) over the last {@code window} iterations, when
+ * the gradient's dual norm fell below gradientTolerance times its initial value, or when
+ * {@code cancelled} says so (Esc in the plugin, Ctrl-C in the CLI).
  */
-public record StoppingRule(int maxIterations, double relativeTolerance, int window, BooleanSupplier cancelled) {
+public record StoppingRule(int maxIterations, double relativeTolerance, int window, BooleanSupplier cancelled,
+                           double gradientTolerance) {
+
+    public StoppingRule(int maxIterations, double relativeTolerance, int window, BooleanSupplier cancelled) {
+        this(maxIterations, relativeTolerance, window, cancelled, 0);
+    }
 
     public StoppingRule {
         if (maxIterations < 0) {
@@ -22,6 +28,9 @@ public record StoppingRule(int maxIterations, double relativeTolerance, int wind
         if (cancelled == null) {
             cancelled = () -> false;
         }
+        if (!(gradientTolerance >= 0)) {
+            throw new IllegalArgumentException("gradient tolerance must be >= 0, got " + gradientTolerance);
+        }
     }
 
     public static StoppingRule iterations(int maxIterations) {
@@ -29,10 +38,15 @@ public record StoppingRule(int maxIterations, double relativeTolerance, int wind
     }
 
     public StoppingRule withTolerance(double tolerance, int window) {
-        return new StoppingRule(maxIterations, tolerance, window, cancelled);
+        return new StoppingRule(maxIterations, tolerance, window, cancelled, gradientTolerance);
     }
 
     public StoppingRule withCancel(BooleanSupplier cancel) {
-        return new StoppingRule(maxIterations, relativeTolerance, window, cancel);
+        return new StoppingRule(maxIterations, relativeTolerance, window, cancel, gradientTolerance);
+    }
+
+    /** Stop once the gradient's dual norm is below this fraction of its value at the start. */
+    public StoppingRule withGradientTolerance(double tolerance) {
+        return new StoppingRule(maxIterations, relativeTolerance, window, cancelled, tolerance);
     }
 }

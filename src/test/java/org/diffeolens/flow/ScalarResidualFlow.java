@@ -3,9 +3,11 @@ package org.diffeolens.flow;
 /**
  * A tiny controlled flow with a known adjoint, for testing the interface itself: a scalar state
  * x_{k+1} = x_k + h tanh(w_k x_k + b_k) over N steps, loss 1/2 (x_N - y)^2, weight decay
- * lambda/2 |w|^2. Control = (w_0..w_{N-1}, b_0..b_{N-1}).
+ * lambda/2 |w|^2. Control = (w_0..w_{N-1}, b_0..b_{N-1}). In energy form the state is
+ * (x_1..x_N) and F = sum_k 1/2 (x_{k+1} - x_k - h tanh(w_k x_k + b_k))^2, the penalty whose
+ * minimum is the forward pass.
  */
-final class ScalarResidualFlow implements ControlledFlow<double[], double[]> {
+final class ScalarResidualFlow implements ControlledFlow<double[], double[]>, EnergyForm<double[], double[]> {
 
     final int steps;
     final double h;
@@ -65,5 +67,97 @@ final class ScalarResidualFlow implements ControlledFlow<double[], double[]> {
     @Override
     public VectorSpace<double[]> space() {
         return DoubleArraySpace.INSTANCE;
+    }
+
+    // ---- energy form ----
+
+    @Override
+    public VectorSpace<double[]> stateSpace() {
+        return DoubleArraySpace.INSTANCE;
+    }
+
+    @Override
+    public double[] freeState(double[] c) {
+        double[] t = forward(c);
+        double[] s = new double[steps];
+        System.arraycopy(t, 1, s, 0, steps);
+        return s;
+    }
+
+    private double x(double[] s, int k) {
+        return k == 0 ? x0 : s[k - 1];
+    }
+
+    /** r_k = x_{k+1} - x_k - h tanh(w_k x_k + b_k). */
+    double residual(double[] c, double[] s, int k) {
+        return x(s, k + 1) - x(s, k) - h * Math.tanh(c[k] * x(s, k) + c[steps + k]);
+    }
+
+    @Override
+    public double innerEnergy(double[] c, double[] s) {
+        double f = 0;
+        for (int k = 0; k < steps; k++) {
+            double r = residual(c, s, k);
+            f += 0.5 * r * r;
+        }
+        return f;
+    }
+
+    @Override
+    public double[] innerEnergyStateGradient(double[] c, double[] s) {
+        double[] g = new double[steps];
+        for (int k = 0; k < steps; k++) {
+            double r = residual(c, s, k);
+            g[k] += r; // d r_k / d x_{k+1} = 1
+            if (k > 0) {
+                double th = Math.tanh(c[k] * x(s, k) + c[steps + k]);
+                g[k - 1] -= r * (1 + h * (1 - th * th) * c[k]); // d r_k / d x_k
+            }
+        }
+        return g;
+    }
+
+    @Override
+    public double[] innerEnergyControlGradient(double[] c, double[] s) {
+        double[] g = new double[2 * steps];
+        for (int k = 0; k < steps; k++) {
+            double r = residual(c, s, k);
+            double th = Math.tanh(c[k] * x(s, k) + c[steps + k]);
+            double ds = 1 - th * th;
+            g[k] = -r * h * ds * x(s, k);
+            g[steps + k] = -r * h * ds;
+        }
+        return g;
+    }
+
+    @Override
+    public double cost(double[] s) {
+        double r = s[steps - 1] - target;
+        return 0.5 * r * r;
+    }
+
+    @Override
+    public double[] costGradient(double[] s) {
+        double[] g = new double[steps];
+        g[steps - 1] = s[steps - 1] - target;
+        return g;
+    }
+
+    @Override
+    public double regularization(double[] c) {
+        double reg = 0;
+        for (int k = 0; k < steps; k++) {
+            reg += 0.5 * lambda * c[k] * c[k];
+        }
+        return reg;
+    }
+
+    @Override
+    public double[] regularizationGradient(double[] c) {
+        double[] g = new double[2 * steps];
+        for (int k = 0; k < steps; k++) {
+            g[k] = lambda * c[k];
+        }
+        return g;
     }
 }

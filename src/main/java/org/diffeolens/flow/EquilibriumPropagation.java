@@ -1,0 +1,132 @@
+package org.diffeolens.flow;
+
+/**
+ * The gradient of a flow in {@link EnergyForm} by equilibrium propagation (Scellier and Bengio
+ * 2017): relax the state to the free equilibrium s_0 = argmin F, then to the nudged equilibria
+ * s_{+-beta} = argmin F +- beta C (warm-started from s_0), and take
+ * <pre>
+ *   dC(s*)/dtheta ~ (dF/dtheta(s_beta) - dF/dtheta(s_-beta)) / (2 beta)     (symmetric, error O(beta^2))
+ *   dC(s*)/dtheta ~ (dF/dtheta(s_beta) - dF/dtheta(s_0)) / beta             (one-sided, error O(beta))
+ * </pre>
+ * plus dE_reg/dtheta. The relaxations run through the same {@link Minimizer} (L-BFGS on the state),
+ * so EP is one more estimator of the shared interface: any flow that offers an energy form can be
+ * trained or registered with it in place of {@link Adjoint}.
+ */
+public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
+
+    /** Default L-BFGS pairs for the relaxation. */
+    static final int MEMORY = 10;
+
+    private final double beta;
+    private final boolean symmetric;
+    private final int maxRelaxationIterations;
+    private final double relaxationTolerance;
+    private double lastResidual = Double.NaN;
+    private int lastRelaxationIterations;
+
+    /**
+     * @param beta                   nudging strength (&gt; 0)
+     * @param symmetric              nudge both ways (+beta and -beta)
+     * @param maxRelaxationIterations iterations of each relaxation
+     * @param relaxationTolerance    relative gradient norm at which a relaxation stops
+     */
+    public EquilibriumPropagation(double beta, boolean symmetric, int maxRelaxationIterations,
+                                  double relaxationTolerance) {
+        if (!(beta > 0) || Double.isInfinite(beta)) {
+            throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
+        }
+        if (maxRelaxationIterations < 1) {
+            throw new IllegalArgumentException("relaxation iterations must be >= 1, got " + maxRelaxationIterations);
+        }
+        this.beta = beta;
+        this.symmetric = symmetric;
+        this.maxRelaxationIterations = maxRelaxationIterations;
+        this.relaxationTolerance = relaxationTolerance;
+    }
+
+    public double beta() {
+        return beta;
+    }
+
+    /** Gradient norm of F + beta C at the end of the last relaxation (relative to its start): its accuracy. */
+    public double lastRelaxationResidual() {
+        return lastResidual;
+    }
+
+    public int lastRelaxationIterations() {
+        return lastRelaxationIterations;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> Evaluation<C> evaluate(ControlledFlow<C, T> flow, C control) {
+        if (!(flow instanceof EnergyForm<?, ?> form)) {
+            throw new IllegalArgumentException(flow.getClass().getSimpleName()
+                    + " has no energy form; equilibrium propagation needs one (use the adjoint estimator)");
+        }
+        return evaluate((EnergyForm<C, Object>) form, flow.space(), control);
+    }
+
+    private <S> Evaluation<C> evaluate(EnergyForm<C, S> form, VectorSpace<C> controls, C control) {
+        S free = relax(form, control, form.freeState(control), 0);
+        S plus = relax(form, control, free, beta);
+        S minus = symmetric ? relax(form, control, free, -beta) : free;
+        C g = form.innerEnergyControlGradient(control, plus);
+        controls.axpy(-1, form.innerEnergyControlGradient(control, minus), g);
+        controls.scale(1 / (symmetric ? 2 * beta : beta), g);
+        controls.axpy(1, form.regularizationGradient(control), g);
+        Energy energy = new Energy(form.regularization(control), form.cost(free));
+        return new Evaluation<>(control, energy, g);
+    }
+
+    /** The state that minimizes F(theta, .) + b C(.), from a warm start. */
+    public <S> S relax(EnergyForm<C, S> form, C control, S start, double b) {
+        VectorSpace<S> states = form.stateSpace();
+        ControlledFlow<S, S> nudged = new ControlledFlow<>() {
+            @Override
+            public S forward(S s) {
+                return s;
+            }
+
+            @Override
+            public Energy energy(S s) {
+                return new Energy(form.innerEnergy(control, s), b * form.cost(s));
+            }
+
+            @Override
+            public S gradient(S s) {
+                S g = form.innerEnergyStateGradient(control, s);
+                if (b != 0) {
+                    states.axpy(b, form.costGradient(s), g);
+                }
+                return g;
+            }
+
+            @Override
+            public VectorSpace<S> space() {
+                return states;
+            }
+        };
+        S g0 = nudged.gradient(start);
+        double norm0 = Math.sqrt(states.dot(g0, g0));
+        if (norm0 == 0) {
+            lastResidual = 0;
+            lastRelaxationIterations = 0;
+            return states.copy(start);
+        }
+        StoppingRule rule = StoppingRule.iterations(maxRelaxationIterations)
+                .withGradientTolerance(relaxationTolerance);
+        MinimizationResult<S> r = new Minimizer<>(new Adjoint<S>(), Metric.identity(states),
+                new LBfgs<>(MEMORY, 1e-3), rule).minimize(nudged, start);
+        S end = r.control();
+        S g = nudged.gradient(end);
+        lastResidual = Math.sqrt(states.dot(g, g)) / norm0;
+        lastRelaxationIterations = r.iterations();
+        return end;
+    }
+
+    @Override
+    public String name() {
+        return "ep";
+    }
+}
