@@ -131,7 +131,7 @@ public final class Registration {
             AffineAlignment flow = new AffineAlignment(p.affine(), fl.grid(), ml, sim, cf, parallel);
             double minSpacing = minSpacing(fl.grid());
             Metric<double[]> metric = flow.metric();
-            theta = minimize("affine", level, fl.grid(), flow, metric, theta, p.affineIterations(),
+            theta = minimize("affine", level, fl.grid(), null, flow, metric, theta, p.affineIterations(),
                     new LBfgs<>(LBFGS_MEMORY, 1e-12), dir -> firstAffineStep(dir, flow, minSpacing));
             if (cancelled.getAsBoolean()) {
                 break;
@@ -268,19 +268,19 @@ public final class Registration {
         switch (p.method()) {
             case SHOOTING: {
                 GeodesicShooting flow = new GeodesicShooting(ctx, p.timeSteps());
-                return minimize(stage, level, ctx.grid(), flow, new MomentumMetric(ctx), (ScalarField) control,
+                return minimize(stage, level, ctx.grid(), ctx, flow, new MomentumMetric(ctx), (ScalarField) control,
                         p.iterations(), new LBfgs<>(LBFGS_MEMORY, 1),
                         dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, momentumVelocity(ctx, dir)));
             }
             case LDDMM: {
                 Lddmm flow = new Lddmm(ctx);
-                return minimize(stage, level, ctx.grid(), flow, KernelMetric.forPath(ctx.kernel()),
+                return minimize(stage, level, ctx.grid(), ctx, flow, KernelMetric.forPath(ctx.kernel()),
                         (VelocityPath) control, p.iterations(), new LBfgs<>(LBFGS_MEMORY, 1),
                         dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, maxNorm(dir)));
             }
             default: {
                 StationaryVelocity flow = new StationaryVelocity(ctx);
-                return minimize(stage, level, ctx.grid(), flow, KernelMetric.forVelocity(ctx.kernel()),
+                return minimize(stage, level, ctx.grid(), ctx, flow, KernelMetric.forVelocity(ctx.kernel()),
                         (VectorField) control, p.iterations(), new LBfgs<>(LBFGS_MEMORY, 1),
                         dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, dir.maxNorm()));
             }
@@ -308,7 +308,8 @@ public final class Registration {
     }
 
     /** One level of one stage through the shared Minimizer, logged and reported to the listener. */
-    private <C, T> C minimize(String stage, int level, Grid grid, ControlledFlow<C, T> flow, Metric<C> metric,
+    private <C, T> C minimize(String stage, int level, Grid grid, FlowContext ctx, ControlledFlow<C, T> flow,
+                              Metric<C> metric,
                               C control, int iterations, LBfgs<C> optimizer,
                               java.util.function.ToDoubleFunction<C> firstStep) {
         listener.onLevel(stage, level, p.levels(), grid, iterations);
@@ -325,6 +326,7 @@ public final class Registration {
                 listener.onIteration(stage, level, it.index(), it.energy());
             }
         });
+        listener.onMinimizer(stage, level, ctx, minimizer, flow);
         MinimizationResult<C> r = minimizer.minimize(cached, control);
         logs.add(new LevelLog(stage, level, grid.size(), grid.spacing(), r.iterations(), r.reason(), r.history(),
                 (System.nanoTime() - start) * 1e-9));

@@ -1,7 +1,9 @@
 package org.diffeolens.registration;
 
 import org.diffeolens.field.Grid;
+import org.diffeolens.flow.ControlledFlow;
 import org.diffeolens.flow.Energy;
+import org.diffeolens.flow.Minimizer;
 
 /** Progress of a registration, for progress bars (CLI), ImageJ's status line (plugin) and the lens. */
 public interface RegistrationListener {
@@ -12,6 +14,16 @@ public interface RegistrationListener {
 
     /** An iteration of the current level finished. */
     default void onIteration(String stage, int level, int iteration, Energy energy) {
+    }
+
+    /**
+     * A level's minimizer is about to run {@code flow} (a {@link GeodesicShooting}, {@link Lddmm},
+     * {@link StationaryVelocity} or {@link AffineAlignment}) on {@code context}'s grid: the place to
+     * attach minimizer listeners, such as the lens's trajectory recorders. The context is null for
+     * the affine stage.
+     */
+    default void onMinimizer(String stage, int level, FlowContext context, Minimizer<?> minimizer,
+                             ControlledFlow<?, ?> flow) {
     }
 
     RegistrationListener NONE = new RegistrationListener() {

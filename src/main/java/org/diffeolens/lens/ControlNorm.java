@@ -1,0 +1,20 @@
+package org.diffeolens.lens;
+
+import org.diffeolens.flow.VectorSpace;
+
+/**
+ * The squared length of a change of control under a chosen metric: Euclidean on coefficients, the
+ * V-norm of a velocity (kernel), the V-norm of the velocity a momentum generates, a path's time
+ * integral, or a network's Fisher metric. The lens measures trajectories with it.
+ */
+@FunctionalInterface
+public interface ControlNorm<C> {
+
+    /** ||delta||^2 under the metric. */
+    double squared(C delta);
+
+    /** The Euclidean norm of the coefficients. */
+    static <C> ControlNorm<C> euclidean(VectorSpace<C> space) {
+        return d -> space.dot(d, d);
+    }
+}

@@ -1,0 +1,103 @@
+package org.diffeolens.lens;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.diffeolens.field.Differential;
+import org.diffeolens.field.ScalarField;
+import org.diffeolens.field.VectorField;
+import org.diffeolens.flow.ControlledFlow;
+import org.diffeolens.flow.Minimizer;
+import org.diffeolens.flow.VectorSpace;
+import org.diffeolens.kernel.Kernel;
+import org.diffeolens.registration.FlowContext;
+import org.diffeolens.registration.GeodesicShooting;
+import org.diffeolens.registration.Lddmm;
+import org.diffeolens.registration.RegistrationListener;
+import org.diffeolens.registration.StationaryVelocity;
+import org.diffeolens.registration.VelocityPath;
+
+/**
+ * Rides along a registration and records, for every level of the diffeomorphic stage, the geometry
+ * of the optimization's path in control space under the method's own metric: the V-norm of the
+ * velocity a momentum generates (shooting), of the velocity (SVF) or of the path (LDDMM, with its
+ * dt weights). For shooting from zero momentum, the distance from the start is the geodesic
+ * distance the registration reports, sqrt(2 E_reg).
+ */
+public final class RegistrationLens implements RegistrationListener {
+
+    /** What one level's trajectory looked like. */
+    public record LevelTrajectory(String stage, int level, int[] size, double pathLength, double pathEnergy,
+                                  double distanceFromStart, double[] pathLengths, double[] distances) {
+    }
+
+    private final List<LevelTrajectory> levels = new ArrayList<>();
+    private final List<Runnable> pending = new ArrayList<>();
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void onMinimizer(String stage, int level, FlowContext context, Minimizer<?> minimizer,
+                            ControlledFlow<?, ?> flow) {
+        flush();
+        if (context == null) {
+            return; // the affine stage: parameters of mixed units, no V-metric
+        }
+        ControlNorm norm = normFor(flow, context);
+        if (norm == null) {
+            return;
+        }
+        TrajectoryRecorder recorder = new TrajectoryRecorder((VectorSpace) flow.space(), norm);
+        ((Minimizer) minimizer).addListener(recorder);
+        int[] size = context.grid().size();
+        pending.add(() -> levels.add(new LevelTrajectory(stage, level, size, recorder.pathLength(),
+                recorder.pathEnergy(), recorder.distanceFromStart(), recorder.pathLengths(), recorder.distances())));
+    }
+
+    /** The trajectories recorded so far, level by level. */
+    public List<LevelTrajectory> levels() {
+        flush();
+        return List.copyOf(levels);
+    }
+
+    private void flush() {
+        pending.forEach(Runnable::run);
+        pending.clear();
+    }
+
+    /** The method's metric on changes of its control, or null for controls without one. */
+    static ControlNorm<?> normFor(ControlledFlow<?, ?> flow, FlowContext ctx) {
+        Kernel k = ctx.kernel();
+        if (flow instanceof GeodesicShooting) {
+            return momentumNorm(ctx);
+        }
+        if (flow instanceof StationaryVelocity) {
+            return (ControlNorm<VectorField>) k::normSquared;
+        }
+        if (flow instanceof Lddmm) {
+            return (ControlNorm<VelocityPath>) path -> {
+                double s = 0;
+                for (int i = 0; i < path.timeSteps(); i++) {
+                    s += k.normSquared(path.step(i)) / path.timeSteps();
+                }
+                return s;
+            };
+        }
+        return null;
+    }
+
+    /** ||K(dP grad I_0)||_V^2 = &lt;dP grad I_0, K(dP grad I_0)&gt;: the metric momenta inherit from V. */
+    public static ControlNorm<ScalarField> momentumNorm(FlowContext ctx) {
+        VectorField grad = new Differential(ctx.grid(), ctx.parallel()).gradient(ctx.source());
+        Kernel k = ctx.kernel();
+        return dp -> {
+            VectorField m = VectorField.zeros(dp.grid());
+            for (int c = 0; c < m.dim(); c++) {
+                double[] g = grad.component(c);
+                double[] out = m.component(c);
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = dp.data()[i] * g[i];
+                }
+            }
+            return k.dualNormSquared(m);
+        };
+    }
+}
