@@ -12,7 +12,9 @@ import org.diffeolens.io.Json;
 import org.diffeolens.output.RegistrationOutputs;
 import org.diffeolens.registration.AffineModel;
 import org.diffeolens.registration.Method;
+import org.diffeolens.lens.RegistrationLens;
 import org.diffeolens.registration.Registration;
+import org.diffeolens.registration.RegistrationListener;
 import org.diffeolens.registration.RegistrationParameters;
 import org.diffeolens.registration.RegistrationResult;
 import org.diffeolens.registration.SimilarityMetric;
@@ -126,10 +128,12 @@ final class RegisterCommand implements Callable<Integer> {
         requireFinite(m, moving);
         PrintWriter o = spec.commandLine().getOut();
         RegistrationResult r;
+        RegistrationLens lens = new RegistrationLens();
         try (Progress progress = new Progress(quiet, o)) {
-            r = Registration.register(f, m, p, progress, null);
+            r = Registration.register(f, m, p, RegistrationListener.both(progress, lens), null);
         }
-        Json summary = RegistrationOutputs.write(out, new RegistrationOutputs.Inputs(fixed, moving, f, m), r);
+        Json summary = RegistrationOutputs.write(out, new RegistrationOutputs.Inputs(fixed, moving, f, m), r,
+                java.util.Map.of("trajectory", lens.toJson()));
         if (!quiet) {
             o.printf(Locale.ROOT, "MSE %s -> %s, NCC %.4f -> %.4f, Jacobian %.3f .. %.3f, %d folds, %.1f s%n",
                     Text.num(((Number) summaryValue(summary, "mseBefore")).doubleValue()),

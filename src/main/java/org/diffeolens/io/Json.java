@@ -61,6 +61,17 @@ public final class Json {
         return set(key, values == null ? null : new ArrayList<>(values));
     }
 
+    /** A parsed JSON object (as {@link #parse} returns it) as a builder again, to nest it in another. */
+    public static Json of(Map<?, ?> parsed) {
+        Json j = new Json();
+        for (Map.Entry<?, ?> e : parsed.entrySet()) {
+            Object v = e.getValue();
+            checkWritable(v);
+            j.set(String.valueOf(e.getKey()), v);
+        }
+        return j;
+    }
+
     public boolean has(String key) {
         return members.containsKey(key);
     }

@@ -100,4 +100,17 @@ public final class RegistrationLens implements RegistrationListener {
             return k.dualNormSquared(m);
         };
     }
+
+    /** The trajectories as the "trajectory" section of summary.json. */
+    public org.diffeolens.io.Json toJson() {
+        List<org.diffeolens.io.Json> rows = new ArrayList<>();
+        for (LevelTrajectory t : levels()) {
+            rows.add(new org.diffeolens.io.Json().put("stage", t.stage()).put("level", t.level()).put("size", t.size())
+                    .put("pathLength", t.pathLength()).put("pathEnergy", t.pathEnergy())
+                    .put("distanceFromStart", t.distanceFromStart()).put("pathLengths", t.pathLengths())
+                    .put("distances", t.distances()));
+        }
+        return new org.diffeolens.io.Json().put("metric", "V-norm of the velocity (momentum: of the velocity it "
+                + "generates; path: time integral)").put("levels", rows);
+    }
 }

@@ -225,4 +225,55 @@ public final class Panels {
         }
         return String.format(Locale.ROOT, "%.3g", v);
     }
+
+    /** A bar chart of one value per index (steps, layers), zero line included, in the box (x, y, w, h). */
+    public static void barPlot(Graphics2D g, int x, int y, int w, int h, String title, String xLabel, String yLabel,
+                               double[] values) {
+        int left = x + 58;
+        int right = x + w - 10;
+        int top = y + 22;
+        int bottom = y + h - 36;
+        double lo = 0;
+        double hi = 0;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        if (!(hi > lo)) {
+            hi = lo + 1;
+        }
+        double pad = 0.05 * (hi - lo);
+        hi += pad;
+        lo = lo < 0 ? lo - pad : 0;
+        g.setFont(TITLE);
+        g.setColor(Color.BLACK);
+        g.drawString(title, x + 8, y + 15);
+        g.setColor(Color.DARK_GRAY);
+        g.drawRect(left, top, right - left, bottom - top);
+        g.setFont(LABEL);
+        for (int t = 0; t <= 4; t++) {
+            double v = lo + t * (hi - lo) / 4;
+            int py = bottom - (int) Math.round(t * (bottom - top) / 4.0);
+            g.setColor(new Color(230, 230, 230));
+            g.drawLine(left + 1, py, right - 1, py);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(tick(v), x + 2, py + 4);
+        }
+        int zero = bottom - (int) Math.round((0 - lo) / (hi - lo) * (bottom - top));
+        double slot = (right - left) / (double) Math.max(1, values.length);
+        for (int i = 0; i < values.length; i++) {
+            int bx = left + (int) Math.round(i * slot + 0.15 * slot);
+            int bw = Math.max(1, (int) Math.round(0.7 * slot));
+            int vy = bottom - (int) Math.round((values[i] - lo) / (hi - lo) * (bottom - top));
+            g.setColor(values[i] >= 0 ? new Color(214, 39, 40) : new Color(31, 119, 180));
+            g.fillRect(bx, Math.min(vy, zero), bw, Math.max(1, Math.abs(zero - vy)));
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(String.valueOf(i), bx + bw / 2 - 3, bottom + 14);
+        }
+        g.drawLine(left, zero, right, zero);
+        g.drawString(xLabel, (left + right) / 2 - 20, bottom + 30);
+        g.drawString(yLabel, left + 4, top + 12);
+    }
 }

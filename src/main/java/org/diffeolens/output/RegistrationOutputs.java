@@ -59,6 +59,15 @@ public final class RegistrationOutputs {
 
     /** Writes every output of {@code r} into {@code dir}; returns the summary that was written. */
     public static Json write(Path dir, Inputs in, RegistrationResult r) throws ImageIOException {
+        return write(dir, in, r, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #write(Path, Inputs, RegistrationResult)}, with extra top-level sections of
+     * summary.json (such as the lens's trajectory of the optimization).
+     */
+    public static Json write(Path dir, Inputs in, RegistrationResult r, java.util.Map<String, Json> extra)
+            throws ImageIOException {
         Collection<Path> protect = new ArrayList<>();
         if (in.fixed() != null) {
             protect.add(in.fixed());
@@ -86,6 +95,7 @@ public final class RegistrationOutputs {
         }
         AtomicFiles.writeString(dir.resolve(AFFINE), itkTransform(r.affine()), protect);
         Json summary = summary(in, r, numbers);
+        extra.forEach(summary::put);
         AtomicFiles.writeString(dir.resolve(SUMMARY), summary.toPrettyString() + "\n", protect);
         BufferedImage report = RegistrationReport.render(in.fixedImage(), before, r, in.movingImage().grid(), numbers);
         byte[] png = png(report);

@@ -28,4 +28,28 @@ public interface RegistrationListener {
 
     RegistrationListener NONE = new RegistrationListener() {
     };
+
+    /** Both listeners, in order. */
+    static RegistrationListener both(RegistrationListener a, RegistrationListener b) {
+        return new RegistrationListener() {
+            @Override
+            public void onLevel(String stage, int level, int levels, Grid grid, int maxIterations) {
+                a.onLevel(stage, level, levels, grid, maxIterations);
+                b.onLevel(stage, level, levels, grid, maxIterations);
+            }
+
+            @Override
+            public void onIteration(String stage, int level, int iteration, Energy energy) {
+                a.onIteration(stage, level, iteration, energy);
+                b.onIteration(stage, level, iteration, energy);
+            }
+
+            @Override
+            public void onMinimizer(String stage, int level, FlowContext context, Minimizer<?> minimizer,
+                                    ControlledFlow<?, ?> flow) {
+                a.onMinimizer(stage, level, context, minimizer, flow);
+                b.onMinimizer(stage, level, context, minimizer, flow);
+            }
+        };
+    }
 }

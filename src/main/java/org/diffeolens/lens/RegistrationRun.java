@@ -1,0 +1,122 @@
+package org.diffeolens.lens;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.diffeolens.concurrent.Parallel;
+import org.diffeolens.field.AffineTransform;
+import org.diffeolens.field.Border;
+import org.diffeolens.field.Intensities;
+import org.diffeolens.field.Resampler;
+import org.diffeolens.field.ScalarField;
+import org.diffeolens.field.VectorField;
+import org.diffeolens.io.ImageFiles;
+import org.diffeolens.io.ImageIOException;
+import org.diffeolens.io.Json;
+import org.diffeolens.kernel.Kernel;
+import org.diffeolens.kernel.Kernels;
+import org.diffeolens.registration.FlowContext;
+import org.diffeolens.registration.SimilarityMetric;
+import org.diffeolens.registration.VelocityPath;
+
+/**
+ * A registration output folder read back for the lens: its summary, and for LDDMM the velocity path
+ * with the flow that produced it at full resolution (the fixed grid, the moving image pre-aligned
+ * by the saved affine map, the saved similarity and kernel), so its time steps can be probed.
+ */
+public final class RegistrationRun {
+
+    private final Path dir;
+    private final Map<String, Object> summary;
+
+    private RegistrationRun(Path dir, Map<String, Object> summary) {
+        this.dir = dir;
+        this.summary = summary;
+    }
+
+    /** Reads DIR/summary.json; the message names the file when it is missing or not a registration's. */
+    @SuppressWarnings("unchecked")
+    public static RegistrationRun open(Path dir) throws ImageIOException {
+        Path file = dir.resolve("summary.json");
+        if (!Files.isRegularFile(file)) {
+            throw new ImageIOException(file, "not found: --run names the output folder of 'diffeolens register' "
+                    + "or 'diffeolens train'");
+        }
+        try {
+            Object parsed = Json.parse(Files.readString(file));
+            if (!(parsed instanceof Map<?, ?> m) || !"diffeolens register".equals(m.get("tool"))) {
+                throw new ImageIOException(file, "is not the summary of a registration");
+            }
+            return new RegistrationRun(dir, (Map<String, Object>) parsed);
+        } catch (IOException e) {
+            throw new ImageIOException(file, "cannot be read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ImageIOException(file, "is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public Map<String, Object> summary() {
+        return summary;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> section(String name) {
+        Object s = summary.get(name);
+        return s instanceof Map<?, ?> ? (Map<String, Object>) s : Map.of();
+    }
+
+    public String method() {
+        return String.valueOf(section("parameters").get("method"));
+    }
+
+    double number(String section, String key) {
+        return ((Number) section(section).get(key)).doubleValue();
+    }
+
+    /** The LDDMM velocity path of the folder (path/velocity-NNN.nii.gz). */
+    public VelocityPath path() throws ImageIOException {
+        int t = (int) number("parameters", "timeSteps");
+        VectorField[] steps = new VectorField[t];
+        for (int k = 0; k < t; k++) {
+            steps[k] = ImageFiles.readVector(dir.resolve("path").resolve(String.format(Locale.ROOT,
+                    "velocity-%03d.nii.gz", k)));
+        }
+        return new VelocityPath(steps);
+    }
+
+    /** The full-resolution flow context of the registration, rebuilt from its inputs and parameters. */
+    @SuppressWarnings("unchecked")
+    public FlowContext context(Parallel parallel) throws ImageIOException {
+        Map<String, Object> in = section("inputs");
+        ScalarField fixed = ImageFiles.readScalar(Path.of(String.valueOf(in.get("fixed"))));
+        ScalarField moving = ImageFiles.readScalar(Path.of(String.valueOf(in.get("moving"))));
+        Map<String, Object> p = section("parameters");
+        if (Boolean.TRUE.equals(p.get("normalize"))) {
+            fixed = Intensities.normalize(fixed);
+            moving = Intensities.normalize(moving);
+        }
+        Map<String, Object> a = section("affine");
+        AffineTransform affine = new AffineTransform(numbers((List<Object>) a.get("matrix")),
+                numbers((List<Object>) a.get("translation")));
+        ScalarField source = Resampler.resample(moving, fixed.grid(), null, affine, Resampler.Interpolation.LINEAR,
+                Border.REPLICATE, parallel);
+        String kernel = String.valueOf(p.get("kernel"));
+        Kernel k = kernel.startsWith("gaussian:")
+                ? Kernels.gaussian(fixed.grid(), Double.parseDouble(kernel.substring(9)), parallel)
+                : Kernels.sobolev(fixed.grid(), number("parameters", "alpha"), number("parameters", "gamma"),
+                number("parameters", "order"), parallel);
+        SimilarityMetric metric = SimilarityMetric.parse(String.valueOf(p.get("metric")));
+        return new FlowContext(source, metric.create(fixed, number("parameters", "sigma"), parallel), k, parallel);
+    }
+
+    private static double[] numbers(List<Object> list) {
+        double[] d = new double[list.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = ((Number) list.get(i)).doubleValue();
+        }
+        return d;
+    }
+}
