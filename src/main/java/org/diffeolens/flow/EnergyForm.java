@@ -39,4 +39,14 @@ public interface EnergyForm<C, S> {
 
     /** dE_reg/dtheta. */
     C regularizationGradient(C control);
+
+    /**
+     * argmin_s F(theta, s) + b C(s) from a warm start by a solver that fits this energy, or null to
+     * let {@link EquilibriumPropagation} relax it by L-BFGS on the state. A penalty form of a chain
+     * x_{k+1} = Phi_k(x_k) can solve it by sweeps: its stationarity says w r_{k} = -b lambda_{k+1},
+     * with lambda the multipliers carried backward by the steps' transposed Jacobians.
+     */
+    default S relax(C control, S start, double b, int maxIterations, double tolerance) {
+        return null;
+    }
 }

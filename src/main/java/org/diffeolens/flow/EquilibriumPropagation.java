@@ -82,6 +82,20 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
     /** The state that minimizes F(theta, .) + b C(.), from a warm start. */
     public <S> S relax(EnergyForm<C, S> form, C control, S start, double b) {
         VectorSpace<S> states = form.stateSpace();
+        S own = form.relax(control, start, b, maxRelaxationIterations, relaxationTolerance);
+        if (own != null) {
+            S g = form.innerEnergyStateGradient(control, own);
+            if (b != 0) {
+                states.axpy(b, form.costGradient(own), g);
+            }
+            S g0 = form.innerEnergyStateGradient(control, start);
+            if (b != 0) {
+                states.axpy(b, form.costGradient(start), g0);
+            }
+            double n0 = Math.sqrt(states.dot(g0, g0));
+            lastResidual = n0 == 0 ? 0 : Math.sqrt(states.dot(g, g)) / n0;
+            return own;
+        }
         ControlledFlow<S, S> nudged = new ControlledFlow<>() {
             @Override
             public S forward(S s) {

@@ -96,9 +96,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         double regularization = 0;
         for (int k = 0; k < timeSteps; k++) {
             double[][] m = momentumCovector(p0.data(), maps[k], null);
-            double[][] v = ctx.zeros();
-            ctx.kernel.applyK(m, v);
-            negate(v);
+            double[][] v = velocityOf(m);
             if (k == 0) {
                 regularization = -0.5 * ctx.dot(m, v); // 1/2 <m_0, K m_0>
             }
@@ -158,60 +156,104 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
 
     @Override
     public ScalarField gradient(Trajectory t) {
-        double[] p0 = t.momentum.data();
         double[] p0Bar = new double[ctx.voxels];
         double[][] pBar = ctx.terminalAdjoint(t.maps[timeSteps], t.warped);
         for (int k = timeSteps - 1; k >= 0; k--) {
-            double[][] map = t.maps[k];
-            double[][] v = t.velocities[k];
-            double[][] pBarK = map == null ? null : ctx.zeros();
-            double[][] vBar = ctx.zeros();
-            ctx.transport.advectMapAdjoint(map, v, dt, pBar, pBarK, vBar);
-            // v = -K m  =>  mBar = -K vBar (K symmetric); E_reg = 1/2 <m_0, K m_0> adds vol K m_0 = -vol v_0
-            double[][] mBar = ctx.zeros();
-            ctx.kernel.applyK(vBar, mBar);
-            negate(mBar);
-            if (k == 0) {
-                for (int c = 0; c < ctx.dim; c++) {
-                    for (int i = 0; i < ctx.voxels; i++) {
-                        mBar[c][i] -= ctx.voxelVolume * v[c][i];
-                    }
-                }
-            }
-            StepFields f = new StepFields();
-            momentumCovector(p0, map, f);
-            // m = P grad I: PBar = sum_c mBar_c grad_c I, gradBar_c = mBar_c P
-            double[] momentumBar = new double[ctx.voxels];
-            double[] imageBar = new double[ctx.voxels];
-            for (int c = 0; c < ctx.dim; c++) {
-                double[] g = f.gradient[c];
-                double[] mb = mBar[c];
-                for (int i = 0; i < ctx.voxels; i++) {
-                    momentumBar[i] += mb[i] * g[i];
-                    mb[i] *= f.momentum[i];
-                }
-                ctx.differential.addTransposedDerivative(mb, imageBar, c, 1);
-            }
-            if (map == null) {
-                // psi_0 = id: P_0 enters directly, and I_0 is data
-                for (int i = 0; i < ctx.voxels; i++) {
-                    p0Bar[i] += momentumBar[i];
-                }
-                break;
-            }
-            // P = det * q: detBar = PBar q, qBar = PBar det
-            double[] detBar = new double[ctx.voxels];
-            double[] qBar = new double[ctx.voxels];
-            for (int i = 0; i < ctx.voxels; i++) {
-                detBar[i] = momentumBar[i] * f.q[i];
-                qBar[i] = momentumBar[i] * f.det[i];
-            }
-            ctx.transport.pullBackAdjoint(p0, map, qBar, pBarK, p0Bar);
-            ctx.differential.jacobianDeterminantAdjoint(map, detBar, pBarK, jacobianScratch);
-            ctx.transport.pullBackAdjoint(ctx.source.data(), map, imageBar, pBarK, null);
+            double[][] pBarK = t.maps[k] == null ? null : ctx.zeros();
+            stepAdjoint(t.momentum.data(), t.maps[k], t.velocities[k], pBar, pBarK, p0Bar, k == 0);
             pBar = pBarK;
         }
         return new ScalarField(t.momentum.grid(), p0Bar);
+    }
+
+    /**
+     * The adjoint maps pBar_k = dE_sim/dp_k for k = 1..T (index k-1): the transported similarity
+     * covector, which equilibrium propagation's nudged phase reproduces as its residuals / beta.
+     */
+    public double[][][] adjointMaps(Trajectory t) {
+        double[][][] out = new double[timeSteps][][];
+        double[] p0Bar = new double[ctx.voxels];
+        double[][] pBar = ctx.terminalAdjoint(t.maps[timeSteps], t.warped);
+        for (int k = timeSteps - 1; k >= 0; k--) {
+            out[k] = pBar;
+            double[][] pBarK = t.maps[k] == null ? null : ctx.zeros();
+            stepAdjoint(t.momentum.data(), t.maps[k], t.velocities[k], pBar, pBarK, p0Bar, false);
+            pBar = pBarK;
+        }
+        return out;
+    }
+
+    /** One step p_{k+1} = A(p_k; P_0): the map after advecting p_k by its own velocity v_k. */
+    double[][] step(double[] p0, double[][] map) {
+        double[][] v = velocity(p0, map);
+        double[][] next = ctx.zeros();
+        ctx.transport.advectMap(map, v, dt, next);
+        return next;
+    }
+
+    /** v_k = -K (P_k grad I_k) at the map p_k (null: the identity). */
+    double[][] velocity(double[] p0, double[][] map) {
+        return velocityOf(momentumCovector(p0, map, null));
+    }
+
+    private double[][] velocityOf(double[][] m) {
+        double[][] v = ctx.zeros();
+        ctx.kernel.applyK(m, v);
+        negate(v);
+        return v;
+    }
+
+    /**
+     * The reverse of one step: given pNextBar = dE/dp_{k+1}, adds (dA/dp_k)^T pNextBar to pBarK (unless
+     * the map is the identity, p_0) and (dA/dP_0)^T pNextBar to p0Bar; with the regularization, also
+     * dE_reg/dP_0 (E_reg = 1/2 &lt;m_0, K m_0&gt; enters at k = 0 only). v is this step's velocity.
+     */
+    void stepAdjoint(double[] p0, double[][] map, double[][] v, double[][] pNextBar, double[][] pBarK,
+                     double[] p0Bar, boolean withRegularization) {
+        double[][] vBar = ctx.zeros();
+        ctx.transport.advectMapAdjoint(map, v, dt, pNextBar, pBarK, vBar);
+        // v = -K m  =>  mBar = -K vBar (K symmetric); E_reg = 1/2 <m_0, K m_0> adds vol K m_0 = -vol v_0
+        double[][] mBar = ctx.zeros();
+        ctx.kernel.applyK(vBar, mBar);
+        negate(mBar);
+        if (withRegularization) {
+            for (int c = 0; c < ctx.dim; c++) {
+                for (int i = 0; i < ctx.voxels; i++) {
+                    mBar[c][i] -= ctx.voxelVolume * v[c][i];
+                }
+            }
+        }
+        StepFields f = new StepFields();
+        momentumCovector(p0, map, f);
+        // m = P grad I: PBar = sum_c mBar_c grad_c I, gradBar_c = mBar_c P
+        double[] momentumBar = new double[ctx.voxels];
+        double[] imageBar = new double[ctx.voxels];
+        for (int c = 0; c < ctx.dim; c++) {
+            double[] g = f.gradient[c];
+            double[] mb = mBar[c];
+            for (int i = 0; i < ctx.voxels; i++) {
+                momentumBar[i] += mb[i] * g[i];
+                mb[i] *= f.momentum[i];
+            }
+            ctx.differential.addTransposedDerivative(mb, imageBar, c, 1);
+        }
+        if (map == null) {
+            // psi_0 = id: P_0 enters directly, and I_0 is data
+            for (int i = 0; i < ctx.voxels; i++) {
+                p0Bar[i] += momentumBar[i];
+            }
+            return;
+        }
+        // P = det * q: detBar = PBar q, qBar = PBar det
+        double[] detBar = new double[ctx.voxels];
+        double[] qBar = new double[ctx.voxels];
+        for (int i = 0; i < ctx.voxels; i++) {
+            detBar[i] = momentumBar[i] * f.q[i];
+            qBar[i] = momentumBar[i] * f.det[i];
+        }
+        ctx.transport.pullBackAdjoint(p0, map, qBar, pBarK, p0Bar);
+        ctx.differential.jacobianDeterminantAdjoint(map, detBar, pBarK, jacobianScratch);
+        ctx.transport.pullBackAdjoint(ctx.source.data(), map, imageBar, pBarK, null);
     }
 
     @Override
