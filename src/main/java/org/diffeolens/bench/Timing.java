@@ -1,0 +1,49 @@
+package org.diffeolens.bench;
+
+import java.util.Arrays;
+import org.diffeolens.io.Json;
+
+/**
+ * Wall-clock timing of a repeated operation: a few untimed warm-up runs (so the JIT has compiled
+ * the hot loops), then N timed runs summarized by their median (robust to the noise of a shared
+ * machine), minimum and maximum.
+ */
+public final class Timing {
+
+    /** Milliseconds of each timed run and their summary. */
+    public record Result(double medianMs, double minMs, double maxMs, double[] runsMs) {
+
+        public Json toJson() {
+            return new Json().put("medianMs", round(medianMs)).put("minMs", round(minMs))
+                    .put("maxMs", round(maxMs)).put("runs", runsMs.length);
+        }
+    }
+
+    private Timing() {
+    }
+
+    public static Result measure(int warmup, int repeat, Runnable op) {
+        if (repeat < 1 || warmup < 0) {
+            throw new IllegalArgumentException("repeat must be >= 1 and warm-up >= 0, got " + repeat + ", " + warmup);
+        }
+        for (int k = 0; k < warmup; k++) {
+            op.run();
+        }
+        double[] ms = new double[repeat];
+        for (int k = 0; k < repeat; k++) {
+            long t0 = System.nanoTime();
+            op.run();
+            ms[k] = (System.nanoTime() - t0) * 1e-6;
+        }
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        int m = repeat / 2;
+        double median = repeat % 2 == 1 ? sorted[m] : 0.5 * (sorted[m - 1] + sorted[m]);
+        return new Result(median, sorted[0], sorted[repeat - 1], ms);
+    }
+
+    /** Three significant decimals are plenty for run-to-run comparison. */
+    static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
