@@ -34,7 +34,7 @@ import org.diffeolens.registration.SimilarityMetric;
 public final class CostSplit {
 
     /** Sampling period of the JFR execution sampler. */
-    static final Duration SAMPLE_PERIOD = Duration.ofMillis(5);
+    static final Duration SAMPLE_PERIOD = Duration.ofMillis(2);
 
     private CostSplit() {
     }

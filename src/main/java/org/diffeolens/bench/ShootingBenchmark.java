@@ -58,8 +58,8 @@ public final class ShootingBenchmark {
                 .put("timeSteps", p.timeSteps()).put("seconds", Timing.round(seconds))
                 .put("iterations", its).put("levelSeconds", levelSeconds).put("levelGrids", grids)
                 .put("stopReasons", reasons)
-                .put("rmsBefore", Timing.round(1000 * rms(moving, fixed)) / 1000)
-                .put("rmsAfter", Timing.round(1000 * rms(r.warped(), fixed)) / 1000)
+                .put("rmsBefore", Timing.round(rms(moving, fixed), 6))
+                .put("rmsAfter", Timing.round(rms(r.warped(), fixed), 6))
                 .put("finalEnergy", r.energy().total())
                 .put("minJacobian", Timing.round(r.jacobianMin()));
     }

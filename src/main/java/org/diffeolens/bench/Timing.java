@@ -42,8 +42,13 @@ public final class Timing {
         return new Result(median, sorted[0], sorted[repeat - 1], ms);
     }
 
-    /** Three significant decimals are plenty for run-to-run comparison. */
+    /** Three decimals are plenty for run-to-run comparison. */
     static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
+        return round(v, 3);
+    }
+
+    static double round(double v, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(v * scale) / scale;
     }
 }
