@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Java primitives (diffeolens bench) and the same primitives in scipy on the same sizes,
-# and prints one JSON object with both and the ratios Java / scipy (median and min times).
+# and prints one JSON object with both and the ratios Java / scipy (median and min wall times, and
+# process CPU time per run: the work, which the load of other processes on a shared machine inflates less).
 # Usage: bench/compare.sh [--size N] [--repeat N] [--threads N] [--rounds R]
 #   --rounds R alternates the two R times and keeps each one's best median (this machine is shared:
 #   alternating puts both under the same load).
@@ -41,6 +42,7 @@ ratios = {}
 for name, ref in (("kernel", "kernel"), ("kernelVsFloat32", "kernelFloat32"), ("gradient", "gradient"), ("warp", "warp")):
     j = java["kernel" if name == "kernelVsFloat32" else name]
     s = scipy[ref]
-    ratios[name] = {"median": round(j["medianMs"] / s["medianMs"], 3), "min": round(j["minMs"] / s["minMs"], 3)}
+    ratios[name] = {"median": round(j["medianMs"] / s["medianMs"], 3), "min": round(j["minMs"] / s["minMs"], 3),
+                    "cpu": round(j["cpuMs"] / s["cpuMs"], 3)}
 print(json.dumps({"rounds": rounds, "java": java, "scipy": scipy, "javaOverScipy": ratios}, indent=2))
 PY

@@ -171,11 +171,21 @@ public final class CostSplit {
         return null;
     }
 
-    /** The public Transport method a sample ran in (lambda$pullBack$0 -> pullBack). */
+    /** The public Transport method a sample ran in (lambda$pullBack$0, pullBackRow -> pullBack). */
     private static String transportMethod(List<RecordedFrame> frames) {
         for (RecordedFrame f : frames) {
-            if (f.getMethod() != null && f.getMethod().getType().getName().startsWith("org.diffeolens.field.Transport")) {
+            String type = f.getMethod() == null ? "" : f.getMethod().getType().getName();
+            if (type.startsWith("org.diffeolens.field.Transport$Splats")) {
+                return "splatBuffers";
+            }
+            if (type.startsWith("org.diffeolens.field.Transport$Range")) {
+                continue;
+            }
+            if (type.startsWith("org.diffeolens.field.Transport")) {
                 String name = f.getMethod().getName();
+                if (name.endsWith("Row")) {
+                    name = name.substring(0, name.length() - 3);
+                }
                 if (name.startsWith("lambda$")) {
                     int end = name.indexOf('$', 7);
                     name = end > 0 ? name.substring(7, end) : name.substring(7);

@@ -1,5 +1,6 @@
 package org.diffeolens.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import org.diffeolens.io.Json;
 
@@ -10,12 +11,16 @@ import org.diffeolens.io.Json;
  */
 public final class Timing {
 
-    /** Milliseconds of each timed run and their summary. */
-    public record Result(double medianMs, double minMs, double maxMs, double[] runsMs) {
+    /**
+     * Milliseconds of each timed run and their summary; cpuMs is the median CPU time of the whole
+     * process per run (all threads): the work done, which other processes on a shared machine
+     * inflate far less than the wall time.
+     */
+    public record Result(double medianMs, double minMs, double maxMs, double cpuMs, double[] runsMs) {
 
         public Json toJson() {
             return new Json().put("medianMs", round(medianMs)).put("minMs", round(minMs))
-                    .put("maxMs", round(maxMs)).put("runs", runsMs.length);
+                    .put("maxMs", round(maxMs)).put("cpuMs", round(cpuMs)).put("runs", runsMs.length);
         }
     }
 
@@ -30,16 +35,30 @@ public final class Timing {
             op.run();
         }
         double[] ms = new double[repeat];
+        double[] cpu = new double[repeat];
         for (int k = 0; k < repeat; k++) {
+            long c0 = processCpuNanos();
             long t0 = System.nanoTime();
             op.run();
             ms[k] = (System.nanoTime() - t0) * 1e-6;
+            cpu[k] = (processCpuNanos() - c0) * 1e-6;
         }
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        int m = repeat / 2;
-        double median = repeat % 2 == 1 ? sorted[m] : 0.5 * (sorted[m - 1] + sorted[m]);
-        return new Result(median, sorted[0], sorted[repeat - 1], ms);
+        return new Result(median(ms), sorted[0], sorted[repeat - 1], median(cpu), ms);
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : 0.5 * (sorted[m - 1] + sorted[m]);
+    }
+
+    /** CPU time of this process (all threads), or -1 where the platform does not report it. */
+    static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() : -1;
     }
 
     /** Three decimals are plenty for run-to-run comparison. */

@@ -2,25 +2,26 @@ package org.diffeolens.kernel;
 
 import org.diffeolens.concurrent.Parallel;
 import org.diffeolens.field.Lattice;
-import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
  * out = F^-1 (m F in) for a real field and a real multiplier m that is even in every frequency
  * (m(k) = m(-k)), through a real-to-complex transform on the half spectrum (about half the work
  * of a complex one).
  * <ol>
- * <li>x: two rows at a time ride one complex JTransforms FFT of length nx (a as the real, b as
- *     the imaginary part; A(k) = (Z(k) + conj Z(n-k)) / 2, B(k) = (Z(k) - conj Z(n-k)) / 2i);
+ * <li>x: a block of rows goes through one batched complex FFT along x ({@link BatchFft} over the
+ *     block's rows transposed into columns): row a rides as the real part, row b as the imaginary
+ *     part of one column (A(k) = (Z(k) + conj Z(n-k)) / 2, B(k) = (Z(k) - conj Z(n-k)) / 2i);
  *     the nh = nx/2 + 1 coefficients of row y + ny z go to their own pair of arrays;</li>
  * <li>y and z: {@link BatchFft} transforms all kx columns of a set of rows at once (the rows of
  *     one z for y, the rows of one y for z), each set small enough to stay in cache; m is
  *     applied after the last forward axis, and the inverse axes follow in reverse order;</li>
- * <li>x inverse: the half spectra of two rows, extended by Hermitian symmetry, ride one inverse
- *     complex FFT back to the two real rows.</li>
+ * <li>x inverse: the half spectra of two rows, extended by Hermitian symmetry, ride one column of
+ *     an inverse batched FFT back to the two real rows.</li>
  * </ol>
- * Every pass is chunked over the caller's {@link Parallel} (row pairs, z or y sets, or kx ranges in
- * 2D), with plans and scratch per chunk, so the thread count is explicit and no JTransforms thread
- * pool is used (lines are far shorter than its threading threshold). Not thread-safe.
+ * Every pass is chunked over the caller's {@link Parallel} (row blocks, z or y sets, or kx ranges in
+ * 2D), with scratch per chunk, so the thread count is explicit and no JTransforms thread pool is
+ * involved (JTransforms only serves, column by column, lengths with a prime factor above
+ * {@link BatchFft#MAX_RADIX}). Not thread-safe.
  */
 final class SpectralFilter {
 
@@ -38,16 +39,20 @@ final class SpectralFilter {
     private final Parallel parallel;
     private final double[][] re;
     private final double[][] im;
+    private final BatchFft fftX;
     private final BatchFft fftY;
     private final BatchFft fftZ;
+    /** Pairs of rows per x block: rows r0 + j (real part) and r0 + half + j (imaginary part), j < half. */
+    private final int half;
     private final Scratch[] scratch;
     private final int blockY;
     private final int blockZ;
 
-    /** Per-chunk plans and buffers. */
+    /** Per-chunk scratch: the x block's rows as columns, and the batched transforms' work rows. */
     private final class Scratch {
-        final DoubleFFT_1D fx = new DoubleFFT_1D(nx);
-        final double[] line = new double[2 * nx];
+        final double[][] colRe = new double[nx][half];
+        final double[][] colIm = new double[nx][half];
+        final BatchFft.Work x = fftX.newWork();
         final BatchFft.Work y = fftY.newWork();
         final BatchFft.Work z = nz > 1 ? fftZ.newWork() : null;
     }
@@ -61,6 +66,8 @@ final class SpectralFilter {
         this.parallel = parallel;
         this.re = new double[rows][nh];
         this.im = new double[rows][nh];
+        this.half = Math.max(1, Math.min(columnBlock(nx, 64), (rows + 1) / 2));
+        this.fftX = new BatchFft(nx, half);
         this.fftY = new BatchFft(ny, nh);
         this.fftZ = new BatchFft(nz, nh);
         this.scratch = new Scratch[parallel.threads()];
@@ -87,11 +94,11 @@ final class SpectralFilter {
 
     /** out = F^-1 (m F in), m indexed [y + ny z][kx], kx in [0, nx/2]; in and out may be the same array. */
     void filter(double[] in, double[] out, double[][] m) {
-        int pairs = (rows + 1) / 2;
-        parallel.chunked(pairs, (chunk, p0, p1) -> {
+        int blocks = (rows + 2 * half - 1) / (2 * half);
+        parallel.chunked(blocks, (chunk, b0, b1) -> {
             Scratch s = scratch(chunk);
-            for (int p = p0; p < p1; p++) {
-                forwardPair(in, 2 * p, s);
+            for (int b = b0; b < b1; b++) {
+                forwardRows(in, b * 2 * half, Math.min(2 * half, rows - b * 2 * half), s);
             }
         });
         if (nz == 1) {
@@ -134,10 +141,10 @@ final class SpectralFilter {
                 }
             });
         }
-        parallel.chunked(pairs, (chunk, p0, p1) -> {
+        parallel.chunked(blocks, (chunk, b0, b1) -> {
             Scratch s = scratch(chunk);
-            for (int p = p0; p < p1; p++) {
-                inversePair(out, 2 * p, s);
+            for (int b = b0; b < b1; b++) {
+                inverseRows(out, b * 2 * half, Math.min(2 * half, rows - b * 2 * half), s);
             }
         });
     }
@@ -165,72 +172,96 @@ final class SpectralFilter {
         }
     }
 
-    /** Half spectra of rows a and a + 1 (if any) from one complex FFT. */
-    private void forwardPair(double[] in, int a, Scratch s) {
-        double[] line = s.line;
-        boolean pair = a + 1 < rows;
-        int ia = a * nx;
-        int ib = ia + nx;
-        for (int x = 0; x < nx; x++) {
-            line[2 * x] = in[ia + x];
-            line[2 * x + 1] = pair ? in[ib + x] : 0;
+    /**
+     * Half spectra of rows r0 .. r0 + count - 1: row r0 + j rides as the real part and row
+     * r0 + h + j (h = ceil(count / 2)) as the imaginary part of column j of one batched complex FFT
+     * along x.
+     */
+    private void forwardRows(double[] in, int r0, int count, Scratch s) {
+        int h = (count + 1) / 2;
+        double[][] cr = s.colRe;
+        double[][] ci = s.colIm;
+        for (int j = 0; j < h; j++) {
+            int a = (r0 + j) * nx;
+            for (int t = 0; t < nx; t++) {
+                cr[t][j] = in[a + t];
+            }
+            if (j + h < count) {
+                int b = (r0 + h + j) * nx;
+                for (int t = 0; t < nx; t++) {
+                    ci[t][j] = in[b + t];
+                }
+            } else {
+                for (int t = 0; t < nx; t++) {
+                    ci[t][j] = 0;
+                }
+            }
         }
-        s.fx.complexForward(line);
-        double[] ar = re[a];
-        double[] ai = im[a];
-        double[] br = pair ? re[a + 1] : null;
-        double[] bi = pair ? im[a + 1] : null;
-        for (int k = 0; k < nh; k++) {
-            int kk = k == 0 ? 0 : nx - k;
-            double zr = line[2 * k];
-            double zi = line[2 * k + 1];
-            double wr = line[2 * kk];
-            double wi = line[2 * kk + 1];
-            ar[k] = 0.5 * (zr + wr);
-            ai[k] = 0.5 * (zi - wi);
-            if (pair) {
-                br[k] = 0.5 * (zi + wi);
-                bi[k] = 0.5 * (wr - zr);
+        fftX.transform(cr, ci, 0, 1, 0, h, -1, s.x);
+        for (int j = 0; j < h; j++) {
+            boolean pair = j + h < count;
+            double[] ar = re[r0 + j];
+            double[] ai = im[r0 + j];
+            double[] br = pair ? re[r0 + h + j] : null;
+            double[] bi = pair ? im[r0 + h + j] : null;
+            for (int k = 0; k < nh; k++) {
+                int kk = k == 0 ? 0 : nx - k;
+                double zr = cr[k][j];
+                double zi = ci[k][j];
+                double wr = cr[kk][j];
+                double wi = ci[kk][j];
+                ar[k] = 0.5 * (zr + wr);
+                ai[k] = 0.5 * (zi - wi);
+                if (pair) {
+                    br[k] = 0.5 * (zi + wi);
+                    bi[k] = 0.5 * (wr - zr);
+                }
             }
         }
     }
 
-    /** Rows a and a + 1 (if any) back from their half spectra by one inverse complex FFT. */
-    private void inversePair(double[] out, int a, Scratch s) {
-        double[] line = s.line;
-        boolean pair = a + 1 < rows;
-        double[] ar = re[a];
-        double[] ai = im[a];
-        double[] br = pair ? re[a + 1] : null;
-        double[] bi = pair ? im[a + 1] : null;
+    /** Rows r0 .. r0 + count - 1 back from their half spectra, paired as in {@link #forwardRows}. */
+    private void inverseRows(double[] out, int r0, int count, Scratch s) {
+        int h = (count + 1) / 2;
+        double[][] cr = s.colRe;
+        double[][] ci = s.colIm;
         int nyquist = nx % 2 == 0 ? nx / 2 : -1;
-        for (int k = 0; k < nh; k++) {
-            double xr = ar[k];
-            double xi = ai[k];
-            double yr = pair ? br[k] : 0;
-            double yi = pair ? bi[k] : 0;
-            if (k == 0 || k == nyquist) {
-                // a real row's spectrum is real there; drop the round-off, as a c2r transform does
-                xi = 0;
-                yi = 0;
-            }
-            line[2 * k] = xr - yi;
-            line[2 * k + 1] = xi + yr;
-            if (k > 0 && k != nyquist) {
-                // Z(n - k) = conj A(k) + i conj B(k)
-                line[2 * (nx - k)] = xr + yi;
-                line[2 * (nx - k) + 1] = yr - xi;
+        for (int j = 0; j < h; j++) {
+            boolean pair = j + h < count;
+            double[] ar = re[r0 + j];
+            double[] ai = im[r0 + j];
+            double[] br = pair ? re[r0 + h + j] : null;
+            double[] bi = pair ? im[r0 + h + j] : null;
+            for (int k = 0; k < nh; k++) {
+                double xr = ar[k];
+                double xi = ai[k];
+                double yr = pair ? br[k] : 0;
+                double yi = pair ? bi[k] : 0;
+                if (k == 0 || k == nyquist) {
+                    // a real row's spectrum is real there; drop the round-off, as a c2r transform does
+                    xi = 0;
+                    yi = 0;
+                }
+                cr[k][j] = xr - yi;
+                ci[k][j] = xi + yr;
+                if (k > 0 && k != nyquist) {
+                    // Z(n - k) = conj A(k) + i conj B(k)
+                    cr[nx - k][j] = xr + yi;
+                    ci[nx - k][j] = yr - xi;
+                }
             }
         }
-        s.fx.complexInverse(line, false);
-        int ia = a * nx;
-        for (int x = 0; x < nx; x++) {
-            out[ia + x] = line[2 * x];
-        }
-        if (pair) {
-            int ib = ia + nx;
-            for (int x = 0; x < nx; x++) {
-                out[ib + x] = line[2 * x + 1];
+        fftX.transform(cr, ci, 0, 1, 0, h, 1, s.x);
+        for (int j = 0; j < h; j++) {
+            int a = (r0 + j) * nx;
+            for (int t = 0; t < nx; t++) {
+                out[a + t] = cr[t][j];
+            }
+            if (j + h < count) {
+                int b = (r0 + h + j) * nx;
+                for (int t = 0; t < nx; t++) {
+                    out[b + t] = ci[t][j];
+                }
             }
         }
     }
