@@ -12,8 +12,8 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * <p>Stockham autosort (no bit reversal): stage s with radix R maps element j + r n/R of the
  * source to (j / N_s) N_s R + (j mod N_s) + q N_s of the destination, after the twiddle
  * exp(sign 2 pi i r (j mod N_s) / (N_s R)) (Van Loan 1992, section 1.7; N_s the product of the
- * earlier radices). Radix 2 has its own butterfly; other prime radices up to {@link #MAX_RADIX}
- * use the R-point DFT as complex multiply-adds. A length with a larger prime factor is done one
+ * earlier radices). Radices 2, 3 and 5 have their own butterflies; other prime radices up to
+ * {@link #MAX_RADIX} use the R-point DFT as complex multiply-adds. A length with a larger prime factor is done one
  * column at a time by JTransforms (Bluestein). Transforms are unnormalized; sign -1 is forward.
  * Loop bodies are kept small on purpose: C2 only unrolls, and so vectorizes, small loops.
  */
@@ -164,6 +164,10 @@ final class BatchFft {
             if (r == 2) {
                 butterfly2(sRe[j], sIm[j], sRe[j + m], sIm[j + m], dRe[out], dIm[out], dRe[out + ns], dIm[out + ns],
                         lo, hi);
+            } else if (r == 3) {
+                radix3(sRe, sIm, j, m, dRe, dIm, out, ns, sign, lo, hi);
+            } else if (r == 5) {
+                radix5(sRe, sIm, j, m, dRe, dIm, out, ns, sign, lo, hi);
             } else {
                 for (int q = 0; q < r; q++) {
                     double[] yr = dRe[out + q * ns];
@@ -177,6 +181,98 @@ final class BatchFft {
                     }
                 }
             }
+        }
+    }
+
+    /** Angles of the radix-3 and radix-5 butterflies. */
+    private static final double SIN_60 = Math.sqrt(3) / 2;
+    private static final double COS_72 = Math.cos(2 * Math.PI / 5);
+    private static final double SIN_72 = Math.sin(2 * Math.PI / 5);
+    private static final double COS_144 = Math.cos(4 * Math.PI / 5);
+    private static final double SIN_144 = Math.sin(4 * Math.PI / 5);
+
+    /**
+     * The 3-point DFT of source rows j, j + m, j + 2m into destination rows out + q ns:
+     * y0 = v0 + (v1 + v2), y1,2 = v0 - (v1 + v2) / 2 +- i sign sin 60 (v1 - v2). The sources are
+     * consumed (v1, v2 become their sum and difference).
+     */
+    private static void radix3(double[][] sRe, double[][] sIm, int j, int m, double[][] dRe, double[][] dIm, int out,
+                               int ns, int sign, int lo, int hi) {
+        double[] v1r = sRe[j + m];
+        double[] v1i = sIm[j + m];
+        double[] v2r = sRe[j + 2 * m];
+        double[] v2i = sIm[j + 2 * m];
+        butterfly2(v1r, v1i, v2r, v2i, v1r, v1i, v2r, v2i, lo, hi);
+        combine(dRe[out], dIm[out], sRe[j], sIm[j], v1r, v1i, 1, 1, lo, hi);
+        combine(dRe[out + ns], dIm[out + ns], sRe[j], sIm[j], v1r, v1i, 1, -0.5, lo, hi);
+        rotate(dRe[out + ns], dIm[out + ns], v2r, v2i, sign * SIN_60, dRe[out + 2 * ns], dIm[out + 2 * ns], lo, hi);
+    }
+
+    /**
+     * The 5-point DFT: with a1 = v1 + v4, b1 = v1 - v4, a2 = v2 + v3, b2 = v2 - v3,
+     * y0 = v0 + a1 + a2, y1,4 = (v0 + c72 a1 + c144 a2) +- i sign (s72 b1 + s144 b2),
+     * y2,3 = (v0 + c144 a1 + c72 a2) +- i sign (s144 b1 - s72 b2). The sources are consumed.
+     */
+    private static void radix5(double[][] sRe, double[][] sIm, int j, int m, double[][] dRe, double[][] dIm, int out,
+                               int ns, int sign, int lo, int hi) {
+        double[] v0r = sRe[j];
+        double[] v0i = sIm[j];
+        double[] a1r = sRe[j + m];
+        double[] a1i = sIm[j + m];
+        double[] a2r = sRe[j + 2 * m];
+        double[] a2i = sIm[j + 2 * m];
+        double[] b2r = sRe[j + 3 * m];
+        double[] b2i = sIm[j + 3 * m];
+        double[] b1r = sRe[j + 4 * m];
+        double[] b1i = sIm[j + 4 * m];
+        butterfly2(a1r, a1i, b1r, b1i, a1r, a1i, b1r, b1i, lo, hi);
+        butterfly2(a2r, a2i, b2r, b2i, a2r, a2i, b2r, b2i, lo, hi);
+        double[] y0r = dRe[out];
+        double[] y0i = dIm[out];
+        combine(y0r, y0i, v0r, v0i, a1r, a1i, 1, 1, lo, hi);
+        // y0 = (v0 + a1) + a2, accumulated in place
+        combine(y0r, y0i, y0r, y0i, a2r, a2i, 1, 1, lo, hi);
+        double[] y1r = dRe[out + ns];
+        double[] y1i = dIm[out + ns];
+        double[] y2r = dRe[out + 2 * ns];
+        double[] y2i = dIm[out + 2 * ns];
+        double[] y3r = dRe[out + 3 * ns];
+        double[] y3i = dIm[out + 3 * ns];
+        double[] y4r = dRe[out + 4 * ns];
+        double[] y4i = dIm[out + 4 * ns];
+        combine(y1r, y1i, v0r, v0i, a1r, a1i, 1, COS_72, lo, hi);
+        combine(y1r, y1i, y1r, y1i, a2r, a2i, 1, COS_144, lo, hi);
+        combine(y2r, y2i, v0r, v0i, a1r, a1i, 1, COS_144, lo, hi);
+        combine(y2r, y2i, y2r, y2i, a2r, a2i, 1, COS_72, lo, hi);
+        combine(y4r, y4i, b1r, b1i, b2r, b2i, SIN_72, SIN_144, lo, hi);
+        combine(y3r, y3i, b1r, b1i, b2r, b2i, SIN_144, -SIN_72, lo, hi);
+        rotate(y1r, y1i, y4r, y4i, sign, y4r, y4i, lo, hi);
+        rotate(y2r, y2i, y3r, y3i, sign, y3r, y3i, lo, hi);
+    }
+
+    /** (yr, yi) = a (xr, xi) + b (zr, zi) on [lo, hi); y may be x. */
+    private static void combine(double[] yr, double[] yi, double[] xr, double[] xi, double[] zr, double[] zi,
+                                double a, double b, int lo, int hi) {
+        for (int i = lo; i < hi; i++) {
+            double r = a * xr[i] + b * zr[i];
+            double m = a * xi[i] + b * zi[i];
+            yr[i] = r;
+            yi[i] = m;
+        }
+    }
+
+    /** (m, n) -> (m + i c n, m - i c n): m is overwritten by the first, (pr, pi) receives the second; p may be n. */
+    private static void rotate(double[] mr, double[] mi, double[] nr, double[] ni, double c, double[] pr, double[] pi,
+                               int lo, int hi) {
+        for (int i = lo; i < hi; i++) {
+            double xr = mr[i];
+            double xi = mi[i];
+            double yr = c * nr[i];
+            double yi = c * ni[i];
+            mr[i] = xr - yi;
+            mi[i] = xi + yr;
+            pr[i] = xr + yi;
+            pi[i] = xi - yr;
         }
     }
 
