@@ -41,9 +41,11 @@ public final class ShootingBenchmark {
         ScalarField fixed = Phantoms.head(g, parallel);
         ScalarField moving = Phantoms.deformed(fixed, Phantoms.deformation(g, DEFORMATION_VOXELS), parallel);
         RegistrationParameters p = parameters(levels, iterations, parallel.threads());
+        long c0 = Timing.processCpuNanos();
         long t0 = System.nanoTime();
         RegistrationResult r = Registration.register(fixed, moving, p);
         double seconds = (System.nanoTime() - t0) * 1e-9;
+        double cpuSeconds = (Timing.processCpuNanos() - c0) * 1e-9;
         List<Long> its = new ArrayList<>();
         List<Double> levelSeconds = new ArrayList<>();
         List<Object> grids = new ArrayList<>();
@@ -56,6 +58,7 @@ public final class ShootingBenchmark {
         }
         return new Json().put("size", size).put("levels", levels).put("maxIterationsPerLevel", iterations)
                 .put("timeSteps", p.timeSteps()).put("seconds", Timing.round(seconds))
+                .put("cpuSeconds", Timing.round(cpuSeconds))
                 .put("iterations", its).put("levelSeconds", levelSeconds).put("levelGrids", grids)
                 .put("stopReasons", reasons)
                 .put("rmsBefore", Timing.round(rms(moving, fixed), 6))
