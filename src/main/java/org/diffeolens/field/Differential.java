@@ -115,9 +115,7 @@ public final class Differential {
             for (int row = r0; row < r1; row++) {
                 int base = row * nx;
                 if (axis == 0) {
-                    for (int x = 0; x < nx; x++) {
-                        out[base + x] += scale * transposedDerivativeAt(v, base, 1, x, nx, h);
-                    }
+                    addTransposedDerivativeAlongRow(v, out, base, nx, h, scale);
                     continue;
                 }
                 int c = lat.rowCoordinate(row, axis);
@@ -131,6 +129,23 @@ public final class Differential {
                 }
             }
         });
+    }
+
+    /** The x-axis case of {@link #addTransposedDerivative} on one row: the stencil's border cases, then a plain loop. */
+    private static void addTransposedDerivativeAlongRow(double[] v, double[] out, int base, int n, double h,
+                                                        double scale) {
+        int edge = Math.min(n, 2);
+        for (int x = 0; x < edge; x++) {
+            out[base + x] += scale * transposedDerivativeAt(v, base, 1, x, n, h);
+        }
+        // inside, both neighbours are central-difference stencils: weights 1/2h (as upWeight and downWeight give)
+        double w = 0.5 / h;
+        for (int x = 2; x < n - 2; x++) {
+            out[base + x] += scale * (w * v[base + x - 1] - w * v[base + x + 1]);
+        }
+        for (int x = Math.max(edge, n - 2); x < n; x++) {
+            out[base + x] += scale * transposedDerivativeAt(v, base, 1, x, n, h);
+        }
     }
 
     private static double transposedDerivativeAt(double[] v, int base, int s, int j, int n, double h) {

@@ -3,15 +3,14 @@ package org.diffeolens.kernel;
 import org.diffeolens.concurrent.Parallel;
 import org.diffeolens.field.Grid;
 import org.diffeolens.field.Lattice;
-import org.jtransforms.fft.DoubleFFT_2D;
-import org.jtransforms.fft.DoubleFFT_3D;
 
 /**
  * A translation-invariant kernel on a periodic grid, applied in Fourier space as a real, even
  * multiplier of the discrete Laplacian's eigenvalues
- * {@code mu(k) = sum_d (2 - 2 cos(2 pi k_d / N_d)) / h_d^2}. Because the multiplier is real, two
- * real components ride one complex FFT (one as the real, one as the imaginary part) and come back
- * separated; the plan and the complex buffer are made once and reused.
+ * {@code mu(k) = sum_d (2 - 2 cos(2 pi k_d / N_d)) / h_d^2}. The multiplier being real and even,
+ * each real component goes through a real-to-complex transform on the half spectrum
+ * ({@link SpectralFilter}); the multipliers of K and L on the half spectrum (with the 1/N of the
+ * inverse transform folded in), the plans and the buffers are made once and reused.
  * <p>The boundary is periodic: deformations near one face feel the opposite face through K.
  * Registration pads nothing; images are expected to have background at their borders.
  */
@@ -25,41 +24,34 @@ public final class FourierKernel implements Kernel {
 
     private final Grid grid;
     private final Lattice lat;
-    private final double[] multiplierK;
+    private final Spectrum spectrum;
     private final String description;
-    private final Parallel parallel;
-    private final DoubleFFT_2D fft2;
-    private final DoubleFFT_3D fft3;
-    private double[] buffer;
+    private final double[] ex;
+    private final double[] ey;
+    private final double[] ez;
+    private final SpectralFilter filter;
+    private final double[][] multiplierK;
+    private double[][] multiplierL;
 
     public FourierKernel(Grid grid, Spectrum spectrum, String description, Parallel parallel) {
         this.grid = grid;
         this.lat = new Lattice(grid);
+        this.spectrum = spectrum;
         this.description = description;
-        this.parallel = parallel;
-        this.multiplierK = new double[lat.voxels];
-        double[] ex = axisEigenvalues(lat.nx, lat.hx);
-        double[] ey = axisEigenvalues(lat.ny, lat.hy);
-        double[] ez = lat.dim == 3 ? axisEigenvalues(lat.nz, lat.hz) : new double[] {0};
+        this.ex = axisEigenvalues(lat.nx, lat.hx);
+        this.ey = axisEigenvalues(lat.ny, lat.hy);
+        this.ez = lat.dim == 3 ? axisEigenvalues(lat.nz, lat.hz) : new double[] {0};
+        this.filter = new SpectralFilter(lat, parallel);
+        // K is even in every frequency, so its values for kx in [0, nx/2] are all its values
+        this.multiplierK = new double[filter.rows()][filter.halfWidth()];
+        double norm = 1.0 / lat.voxels;
         for (int z = 0; z < lat.nz; z++) {
             for (int y = 0; y < lat.ny; y++) {
-                int base = lat.nx * (y + lat.ny * z);
-                for (int x = 0; x < lat.nx; x++) {
-                    double k = spectrum.kernelEigenvalue(ex[x] + ey[y] + ez[z]);
-                    if (!(k > 0) || Double.isInfinite(k)) {
-                        throw new IllegalArgumentException("kernel eigenvalue must be finite and > 0, got " + k
-                                + " at frequency (" + x + ", " + y + ", " + z + ") of " + description);
-                    }
-                    multiplierK[base + x] = k;
+                double[] row = multiplierK[y + lat.ny * z];
+                for (int x = 0; x < row.length; x++) {
+                    row[x] = norm * eigenvalue(x, y, z);
                 }
             }
-        }
-        if (lat.dim == 2) {
-            fft2 = new DoubleFFT_2D(lat.ny, lat.nx);
-            fft3 = null;
-        } else {
-            fft2 = null;
-            fft3 = new DoubleFFT_3D(lat.nz, lat.ny, lat.nx);
         }
     }
 
@@ -72,6 +64,15 @@ public final class FourierKernel implements Kernel {
         return e;
     }
 
+    private double eigenvalue(int x, int y, int z) {
+        double k = spectrum.kernelEigenvalue(ex[x] + ey[y] + ez[z]);
+        if (!(k > 0) || Double.isInfinite(k)) {
+            throw new IllegalArgumentException("kernel eigenvalue must be finite and > 0, got " + k
+                    + " at frequency (" + x + ", " + y + ", " + z + ") of " + description);
+        }
+        return k;
+    }
+
     @Override
     public Grid grid() {
         return grid;
@@ -79,7 +80,9 @@ public final class FourierKernel implements Kernel {
 
     @Override
     public double eigenvalueK(int flatFrequencyIndex) {
-        return multiplierK[flatFrequencyIndex];
+        int x = flatFrequencyIndex % lat.nx;
+        int rest = flatFrequencyIndex / lat.nx;
+        return eigenvalue(x, rest % lat.ny, rest / lat.ny);
     }
 
     @Override
@@ -89,65 +92,32 @@ public final class FourierKernel implements Kernel {
 
     @Override
     public void applyK(double[][] in, double[][] out) {
-        apply(in, out, false);
+        for (int c = 0; c < in.length; c++) {
+            filter.filter(in[c], out[c], multiplierK);
+        }
     }
 
     @Override
     public void applyL(double[][] in, double[][] out) {
-        apply(in, out, true);
-    }
-
-    /** Applies K (or L = 1/K) to every component, two components per complex transform. */
-    private void apply(double[][] in, double[][] out, boolean inverse) {
-        int n = lat.voxels;
-        if (buffer == null) {
-            buffer = new double[2 * n];
-        }
-        double[] buf = buffer;
-        for (int c = 0; c < in.length; c += 2) {
-            final double[] re = in[c];
-            final double[] im = c + 1 < in.length ? in[c + 1] : null;
-            parallel.range(n, (s, e) -> {
-                for (int i = s; i < e; i++) {
-                    buf[2 * i] = re[i];
-                    buf[2 * i + 1] = im == null ? 0 : im[i];
-                }
-            });
-            forward(buf);
-            parallel.range(n, (s, e) -> {
-                for (int i = s; i < e; i++) {
-                    double m = inverse ? 1 / multiplierK[i] : multiplierK[i];
-                    buf[2 * i] *= m;
-                    buf[2 * i + 1] *= m;
-                }
-            });
-            backward(buf);
-            final double[] outRe = out[c];
-            final double[] outIm = c + 1 < in.length ? out[c + 1] : null;
-            parallel.range(n, (s, e) -> {
-                for (int i = s; i < e; i++) {
-                    outRe[i] = buf[2 * i];
-                    if (outIm != null) {
-                        outIm[i] = buf[2 * i + 1];
-                    }
-                }
-            });
+        double[][] m = multiplierL();
+        for (int c = 0; c < in.length; c++) {
+            filter.filter(in[c], out[c], m);
         }
     }
 
-    private void forward(double[] buf) {
-        if (fft2 != null) {
-            fft2.complexForward(buf);
-        } else {
-            fft3.complexForward(buf);
+    /** 1/(N^2 K): L with the inverse transform's 1/N, made on first use. */
+    private double[][] multiplierL() {
+        if (multiplierL == null) {
+            double n2 = (double) lat.voxels * lat.voxels;
+            double[][] m = new double[multiplierK.length][];
+            for (int r = 0; r < m.length; r++) {
+                m[r] = new double[multiplierK[r].length];
+                for (int k = 0; k < m[r].length; k++) {
+                    m[r][k] = 1 / (n2 * multiplierK[r][k]);
+                }
+            }
+            multiplierL = m;
         }
-    }
-
-    private void backward(double[] buf) {
-        if (fft2 != null) {
-            fft2.complexInverse(buf, true);
-        } else {
-            fft3.complexInverse(buf, true);
-        }
+        return multiplierL;
     }
 }

@@ -111,9 +111,10 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
 
     /** m_k = P_k grad I_k with I_k = I_0 o psi_k, P_k = det(D psi_k) P_0 o psi_k; parts kept if asked. */
     private double[][] momentumCovector(double[] p0, double[][] map, StepFields keep) {
-        double[] image = ctx.warp(map);
+        double[] image = new double[ctx.voxels];
         double[] q = new double[ctx.voxels];
-        ctx.transport.pullBack(p0, map, q);
+        // image and momentum ride the same map: locate each point once
+        ctx.transport.pullBack(new double[][] {ctx.source.data(), p0}, map, new double[][] {image, q});
         double[] det = null;
         double[] momentum = q;
         if (map != null) {
@@ -251,9 +252,9 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
             detBar[i] = momentumBar[i] * f.q[i];
             qBar[i] = momentumBar[i] * f.det[i];
         }
-        ctx.transport.pullBackAdjoint(p0, map, qBar, pBarK, p0Bar);
+        ctx.transport.pullBackAdjoint(new double[][] {p0, ctx.source.data()}, map,
+                new double[][] {qBar, imageBar}, pBarK, new double[][] {p0Bar, null});
         ctx.differential.jacobianDeterminantAdjoint(map, detBar, pBarK, jacobianScratch);
-        ctx.transport.pullBackAdjoint(ctx.source.data(), map, imageBar, pBarK, null);
     }
 
     @Override

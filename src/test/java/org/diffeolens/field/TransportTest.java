@@ -1,5 +1,6 @@
 package org.diffeolens.field;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.function.Function;
@@ -136,6 +137,100 @@ class TransportTest {
             // scattered sums are added in another order: equal to a few ulps
             assertEquals(0, Fields.maxAbsDiff(one[c], two[c]), 1e-12);
             assertEquals(0, Fields.maxAbsDiff(vb1[c], vb2[c]), 0);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void multiFieldPullBackEqualsOneFieldAtATime(int dim) {
+        Grid g = grid(dim);
+        Transport t = new Transport(g, Parallel.of(2));
+        double[][] p = smoothDisplacement(g, 1.7, 0.3).components();
+        double[] f1 = Fields.random(g, 1).data();
+        double[] f2 = Fields.random(g, 2).data();
+        double[] a1 = new double[g.voxelCount()];
+        double[] a2 = new double[g.voxelCount()];
+        t.pullBack(f1, p, a1);
+        t.pullBack(f2, p, a2);
+        double[][] both = new double[2][g.voxelCount()];
+        t.pullBack(new double[][] {f1, f2}, p, both);
+        // the same interpolation, bit for bit
+        assertArrayEquals(a1, both[0]);
+        assertArrayEquals(a2, both[1]);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void multiFieldPullBackAdjointIsItsDerivativeAndTransposesEachField(int dim) {
+        Grid g = grid(dim);
+        Transport t = new Transport(g, Parallel.of(2));
+        double[][] f = {Fields.of(g, (x, y, z) -> Math.sin(0.4 * x) * Math.cos(0.3 * y) + 0.1 * z * z).data(),
+            Fields.random(g, 3).data()};
+        VectorField p = smoothDisplacement(g, 1.7, 0.3);
+        VectorField dp = Fields.randomVector(g, 79);
+        double[][] w = {Fields.random(g, 5).data(), Fields.random(g, 6).data()};
+        // zeros in one field only: that voxel still counts for the other
+        for (int i = 0; i < g.voxelCount(); i += 3) {
+            w[0][i] = 0;
+        }
+        double[][] pBar = new double[dim][g.voxelCount()];
+        double[] fBar0 = new double[g.voxelCount()];
+        t.pullBackAdjoint(f, p.components(), w, pBar, new double[][] {fBar0, null});
+        Function<VectorField, Double> energy = q -> {
+            double[][] out = new double[2][g.voxelCount()];
+            t.pullBack(f, q.components(), out);
+            return dotRaw(out[0], w[0]) + dotRaw(out[1], w[1]);
+        };
+        assertEquals(directional(energy, p, dp), dotRaw(pBar, dp.components()), TOLERANCE * norm(pBar, dp));
+        double[][] out = new double[2][g.voxelCount()];
+        t.pullBack(f, p.components(), out);
+        assertEquals(dotRaw(out[0], w[0]), dotRaw(f[0], fBar0), 1e-12 * g.voxelCount());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void splatBuffersAreCleanAfterEveryCallAndAfterAFailedOne(int dim) {
+        Grid g = grid(dim);
+        Transport t = new Transport(g, Parallel.of(2));
+        double[] f = Fields.random(g, 1).data();
+        double[][] p = smoothDisplacement(g, 1.7, 0.3).components();
+        double[] w = Fields.random(g, 5).data();
+        double[] first = new double[g.voxelCount()];
+        t.pullBackAdjoint(f, p, w, null, first);
+        // a bar array of the wrong length fails midway, after some splats
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> t.pullBackAdjoint(f, p, w, null, new double[g.voxelCount() / 2]));
+        for (int k = 0; k < 2; k++) {
+            double[] again = new double[g.voxelCount()];
+            t.pullBackAdjoint(f, p, w, null, again);
+            assertArrayEquals(first, again);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void adjointsWithOneAndTwoThreadsAgreeToRoundOff(int dim) {
+        Grid g = grid(dim);
+        double[][] p = smoothDisplacement(g, 1.5, 0.4).components();
+        double[][] q = smoothDisplacement(g, 2.5, 1.1).components();
+        double[][] w = Fields.randomVector(g, 13).components();
+        double[] f = Fields.random(g, 4).data();
+        double[][][] bars = new double[2][][];
+        for (int threads = 1; threads <= 2; threads++) {
+            Transport t = new Transport(g, Parallel.of(threads));
+            double[][] pBar = new double[dim][g.voxelCount()];
+            double[][] qBar = new double[dim][g.voxelCount()];
+            double[] fBar = new double[g.voxelCount()];
+            t.pullBackAdjoint(f, q, w[0], pBar, fBar);
+            t.composeAdjoint(p, q, w, pBar, qBar);
+            double[][] all = new double[2 * dim + 1][];
+            System.arraycopy(pBar, 0, all, 0, dim);
+            System.arraycopy(qBar, 0, all, dim, dim);
+            all[2 * dim] = fBar;
+            bars[threads - 1] = all;
+        }
+        for (int c = 0; c < bars[0].length; c++) {
+            assertEquals(0, Fields.maxAbsDiff(bars[0][c], bars[1][c]), 1e-12);
         }
     }
 

@@ -20,7 +20,41 @@ class FourierKernelTest {
                 Grid.of(new int[] {16, 12}, new double[] {1, 1}),
                 Grid.of(new int[] {13, 7}, new double[] {0.8, 1.7}),
                 Grid.of(new int[] {9, 8, 5}, new double[] {1, 1.5, 2.5}),
-                Grid.of(new int[] {11, 13, 6}, new double[] {2, 2, 3}));
+                Grid.of(new int[] {11, 13, 6}, new double[] {2, 2, 3}),
+                // prime factors above BatchFft.MAX_RADIX: the column-wise path
+                Grid.of(new int[] {17, 19}, new double[] {1, 1.2}),
+                Grid.of(new int[] {23, 4, 7}, new double[] {1.1, 1, 0.9}));
+    }
+
+    @ParameterizedTest
+    @MethodSource("grids")
+    void oneAndTwoThreadsGiveTheSameField(Grid g) {
+        VectorField v = Fields.randomVector(g, 3);
+        VectorField one = Kernels.sobolev(g, 2.0, 1.0, 2, Parallel.serial()).applyK(v);
+        VectorField two = Kernels.sobolev(g, 2.0, 1.0, 2, Parallel.of(2)).applyK(v);
+        for (int c = 0; c < g.dim(); c++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(one.component(c), two.component(c));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("grids")
+    void aPlaneWaveIsScaledByItsEigenvalue(Grid g) {
+        // cos(2 pi k.x / N) is an eigenvector of every translation-invariant K, eigenvalue K(k)
+        FourierKernel k = Kernels.sobolev(g, 1.7, 0.8, 1.5, Parallel.of(2));
+        int[] n = g.size();
+        int[] freq = {1 % n[0], 2 % n[1], g.dim() == 3 ? 1 % n[2] : 0};
+        double[] h = g.spacing();
+        double hz = g.dim() == 3 ? h[2] : 1;
+        Fields.Function3 cos = (x, y, z) -> Math.cos(2 * Math.PI * (freq[0] * x / (h[0] * n[0])
+                + freq[1] * y / (h[1] * n[1]) + (g.dim() == 3 ? freq[2] * z / (hz * n[2]) : 0)));
+        Fields.Function3 zero = (x, y, z) -> 0;
+        VectorField wave = Fields.vector(g, cos, zero, zero);
+        double lambda = k.eigenvalueK(freq[0] + n[0] * (freq[1] + n[1] * freq[2]));
+        VectorField kw = k.applyK(wave);
+        for (int i = 0; i < g.voxelCount(); i++) {
+            assertEquals(lambda * wave.component(0)[i], kw.component(0)[i], 1e-13);
+        }
     }
 
     @ParameterizedTest

@@ -1,0 +1,269 @@
+package org.diffeolens.kernel;
+
+import org.diffeolens.concurrent.Parallel;
+import org.diffeolens.field.Lattice;
+
+/**
+ * out = F^-1 (m F in) for a real field and a real multiplier m that is even in every frequency
+ * (m(k) = m(-k)), through a real-to-complex transform on the half spectrum (about half the work
+ * of a complex one).
+ * <ol>
+ * <li>x: a block of rows goes through one batched complex FFT along x ({@link BatchFft} over the
+ *     block's rows transposed into columns): row a rides as the real part, row b as the imaginary
+ *     part of one column (A(k) = (Z(k) + conj Z(n-k)) / 2, B(k) = (Z(k) - conj Z(n-k)) / 2i);
+ *     the nh = nx/2 + 1 coefficients of row y + ny z go to their own pair of arrays;</li>
+ * <li>y and z: {@link BatchFft} transforms all kx columns of a set of rows at once (the rows of
+ *     one z for y, the rows of one y for z), each set small enough to stay in cache; m is
+ *     applied after the last forward axis, and the inverse axes follow in reverse order;</li>
+ * <li>x inverse: the half spectra of two rows, extended by Hermitian symmetry, ride one column of
+ *     an inverse batched FFT back to the two real rows.</li>
+ * </ol>
+ * Every pass is chunked over the caller's {@link Parallel} (row blocks, z or y sets, or kx ranges in
+ * 2D), with scratch per chunk, so the thread count is explicit and no JTransforms thread pool is
+ * involved (JTransforms only serves, column by column, lengths with a prime factor above
+ * {@link BatchFft#MAX_RADIX}). Not thread-safe.
+ */
+final class SpectralFilter {
+
+    /**
+     * Bytes of rows one batched transform may touch (its rows and as many scratch rows) before the
+     * columns are split into blocks: about L2 (512 KiB) plus a share of L3. Measured: narrower
+     * blocks lose more to per-loop overhead than they gain in cache hits.
+     */
+    private static final int CACHE_BUDGET = 1024 * 1024;
+
+    private final int nx;
+    private final int ny;
+    private final int nz;
+    private final int nh;
+    private final int rows;
+    private final Parallel parallel;
+    private final double[][] re;
+    private final double[][] im;
+    private final BatchFft fftX;
+    private final BatchFft fftY;
+    private final BatchFft fftZ;
+    /** Pairs of rows per x block: rows r0 + j (real part) and r0 + half + j (imaginary part), j < half. */
+    private final int half;
+    private final Scratch[] scratch;
+    private final int blockY;
+    private final int blockZ;
+
+    /** Per-chunk scratch: the x block's rows as columns, and the batched transforms' work rows. */
+    private final class Scratch {
+        final double[][] colRe = new double[nx][half];
+        final double[][] colIm = new double[nx][half];
+        final BatchFft.Work x = fftX.newWork();
+        final BatchFft.Work y = fftY.newWork();
+        final BatchFft.Work z = nz > 1 ? fftZ.newWork() : null;
+    }
+
+    SpectralFilter(Lattice lat, Parallel parallel) {
+        this.nx = lat.nx;
+        this.ny = lat.ny;
+        this.nz = lat.nz;
+        this.nh = nx / 2 + 1;
+        this.rows = ny * nz;
+        this.parallel = parallel;
+        this.re = new double[rows][nh];
+        this.im = new double[rows][nh];
+        this.half = Math.max(1, Math.min(columnBlock(nx, 64), (rows + 1) / 2));
+        this.fftX = new BatchFft(nx, half);
+        this.fftY = new BatchFft(ny, nh);
+        this.fftZ = new BatchFft(nz, nh);
+        this.scratch = new Scratch[parallel.threads()];
+        this.blockY = columnBlock(ny, nh);
+        this.blockZ = columnBlock(nz, nh);
+    }
+
+    /** Width of the column blocks of a transform of length n: [0, width) split evenly to fit the budget. */
+    static int columnBlock(int n, int width) {
+        int fit = Math.max(8, CACHE_BUDGET / (32 * n));
+        int blocks = (width + fit - 1) / fit;
+        return (width + blocks - 1) / blocks;
+    }
+
+    /** Number of kx values kept: nx / 2 + 1. */
+    int halfWidth() {
+        return nh;
+    }
+
+    /** Number of rows (ny * nz); the multiplier is indexed [y + ny z][kx]. */
+    int rows() {
+        return rows;
+    }
+
+    /** out = F^-1 (m F in), m indexed [y + ny z][kx], kx in [0, nx/2]; in and out may be the same array. */
+    void filter(double[] in, double[] out, double[][] m) {
+        int blocks = (rows + 2 * half - 1) / (2 * half);
+        parallel.chunked(blocks, (chunk, b0, b1) -> {
+            Scratch s = scratch(chunk);
+            for (int b = b0; b < b1; b++) {
+                forwardRows(in, b * 2 * half, Math.min(2 * half, rows - b * 2 * half), s);
+            }
+        });
+        if (nz == 1) {
+            // 2D: one set of rows; split the kx columns between the threads
+            parallel.chunked(nh, (chunk, k0, k1) -> {
+                Scratch s = scratch(chunk);
+                for (int lo = k0; lo < k1; lo += blockY) {
+                    int hi = Math.min(k1, lo + blockY);
+                    fftY.transform(re, im, 0, 1, lo, hi, -1, s.y);
+                    multiply(0, 1, ny, m, lo, hi);
+                    fftY.transform(re, im, 0, 1, lo, hi, 1, s.y);
+                }
+            });
+        } else {
+            parallel.chunked(nz, (chunk, z0, z1) -> {
+                Scratch s = scratch(chunk);
+                for (int z = z0; z < z1; z++) {
+                    for (int lo = 0; lo < nh; lo += blockY) {
+                        fftY.transform(re, im, z * ny, 1, lo, Math.min(nh, lo + blockY), -1, s.y);
+                    }
+                }
+            });
+            parallel.chunked(ny, (chunk, y0, y1) -> {
+                Scratch s = scratch(chunk);
+                for (int y = y0; y < y1; y++) {
+                    for (int lo = 0; lo < nh; lo += blockZ) {
+                        int hi = Math.min(nh, lo + blockZ);
+                        fftZ.transform(re, im, y, ny, lo, hi, -1, s.z);
+                        multiply(y, ny, nz, m, lo, hi);
+                        fftZ.transform(re, im, y, ny, lo, hi, 1, s.z);
+                    }
+                }
+            });
+            parallel.chunked(nz, (chunk, z0, z1) -> {
+                Scratch s = scratch(chunk);
+                for (int z = z0; z < z1; z++) {
+                    for (int lo = 0; lo < nh; lo += blockY) {
+                        fftY.transform(re, im, z * ny, 1, lo, Math.min(nh, lo + blockY), 1, s.y);
+                    }
+                }
+            });
+        }
+        parallel.chunked(blocks, (chunk, b0, b1) -> {
+            Scratch s = scratch(chunk);
+            for (int b = b0; b < b1; b++) {
+                inverseRows(out, b * 2 * half, Math.min(2 * half, rows - b * 2 * half), s);
+            }
+        });
+    }
+
+    private Scratch scratch(int chunk) {
+        Scratch s = scratch[chunk];
+        if (s == null) {
+            s = new Scratch();
+            scratch[chunk] = s;
+        }
+        return s;
+    }
+
+    /** Rows offset + t stride (t < count) times their multiplier rows, on columns [lo, hi). */
+    private void multiply(int offset, int stride, int count, double[][] m, int lo, int hi) {
+        for (int t = 0; t < count; t++) {
+            int r = offset + t * stride;
+            double[] a = re[r];
+            double[] b = im[r];
+            double[] w = m[r];
+            for (int k = lo; k < hi; k++) {
+                a[k] *= w[k];
+                b[k] *= w[k];
+            }
+        }
+    }
+
+    /**
+     * Half spectra of rows r0 .. r0 + count - 1: row r0 + j rides as the real part and row
+     * r0 + h + j (h = ceil(count / 2)) as the imaginary part of column j of one batched complex FFT
+     * along x.
+     */
+    private void forwardRows(double[] in, int r0, int count, Scratch s) {
+        int h = (count + 1) / 2;
+        double[][] cr = s.colRe;
+        double[][] ci = s.colIm;
+        for (int j = 0; j < h; j++) {
+            int a = (r0 + j) * nx;
+            for (int t = 0; t < nx; t++) {
+                cr[t][j] = in[a + t];
+            }
+            if (j + h < count) {
+                int b = (r0 + h + j) * nx;
+                for (int t = 0; t < nx; t++) {
+                    ci[t][j] = in[b + t];
+                }
+            } else {
+                for (int t = 0; t < nx; t++) {
+                    ci[t][j] = 0;
+                }
+            }
+        }
+        fftX.transform(cr, ci, 0, 1, 0, h, -1, s.x);
+        for (int j = 0; j < h; j++) {
+            boolean pair = j + h < count;
+            double[] ar = re[r0 + j];
+            double[] ai = im[r0 + j];
+            double[] br = pair ? re[r0 + h + j] : null;
+            double[] bi = pair ? im[r0 + h + j] : null;
+            for (int k = 0; k < nh; k++) {
+                int kk = k == 0 ? 0 : nx - k;
+                double zr = cr[k][j];
+                double zi = ci[k][j];
+                double wr = cr[kk][j];
+                double wi = ci[kk][j];
+                ar[k] = 0.5 * (zr + wr);
+                ai[k] = 0.5 * (zi - wi);
+                if (pair) {
+                    br[k] = 0.5 * (zi + wi);
+                    bi[k] = 0.5 * (wr - zr);
+                }
+            }
+        }
+    }
+
+    /** Rows r0 .. r0 + count - 1 back from their half spectra, paired as in {@link #forwardRows}. */
+    private void inverseRows(double[] out, int r0, int count, Scratch s) {
+        int h = (count + 1) / 2;
+        double[][] cr = s.colRe;
+        double[][] ci = s.colIm;
+        int nyquist = nx % 2 == 0 ? nx / 2 : -1;
+        for (int j = 0; j < h; j++) {
+            boolean pair = j + h < count;
+            double[] ar = re[r0 + j];
+            double[] ai = im[r0 + j];
+            double[] br = pair ? re[r0 + h + j] : null;
+            double[] bi = pair ? im[r0 + h + j] : null;
+            for (int k = 0; k < nh; k++) {
+                double xr = ar[k];
+                double xi = ai[k];
+                double yr = pair ? br[k] : 0;
+                double yi = pair ? bi[k] : 0;
+                if (k == 0 || k == nyquist) {
+                    // a real row's spectrum is real there; drop the round-off, as a c2r transform does
+                    xi = 0;
+                    yi = 0;
+                }
+                cr[k][j] = xr - yi;
+                ci[k][j] = xi + yr;
+                if (k > 0 && k != nyquist) {
+                    // Z(n - k) = conj A(k) + i conj B(k)
+                    cr[nx - k][j] = xr + yi;
+                    ci[nx - k][j] = yr - xi;
+                }
+            }
+        }
+        fftX.transform(cr, ci, 0, 1, 0, h, 1, s.x);
+        for (int j = 0; j < h; j++) {
+            int a = (r0 + j) * nx;
+            for (int t = 0; t < nx; t++) {
+                out[a + t] = cr[t][j];
+            }
+            if (j + h < count) {
+                int b = (r0 + h + j) * nx;
+                for (int t = 0; t < nx; t++) {
+                    out[b + t] = ci[t][j];
+                }
+            }
+        }
+    }
+}
