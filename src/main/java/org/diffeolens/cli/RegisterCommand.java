@@ -105,6 +105,11 @@ final class RegisterCommand implements Callable<Integer> {
             + "percentile range mapped to [0, 1]")
     boolean noNormalize;
 
+    @Option(names = "--gradient", paramLabel = "KIND", defaultValue = "adjoint",
+            description = "adjoint (the reverse sweep) or ep (equilibrium propagation through the transport's "
+                    + "energy form; shooting only, several times slower) (default: ${DEFAULT-VALUE})")
+    String gradient;
+
     @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
     Integer threads;
 
@@ -185,6 +190,6 @@ final class RegisterCommand implements Callable<Integer> {
                 iterations == null ? d.iterations() : iterations, AffineModel.parse(affine),
                 affineIterations == null ? d.affineIterations() : affineIterations,
                 tolerance == null ? d.tolerance() : tolerance, !noNormalize,
-                threads == null ? d.threads() : threads);
+                threads == null ? d.threads() : threads, RegistrationParameters.Gradient.parse(gradient));
     }
 }

@@ -20,6 +20,7 @@ import org.diffeolens.flow.Adjoint;
 import org.diffeolens.flow.CachingFlow;
 import org.diffeolens.flow.ControlledFlow;
 import org.diffeolens.flow.Energy;
+import org.diffeolens.flow.GradientEstimator;
 import org.diffeolens.flow.Iteration;
 import org.diffeolens.flow.LBfgs;
 import org.diffeolens.flow.Metric;
@@ -267,7 +268,10 @@ public final class Registration {
         double h = minSpacing(ctx.grid());
         switch (p.method()) {
             case SHOOTING: {
-                GeodesicShooting flow = new GeodesicShooting(ctx, p.timeSteps());
+                GeodesicShooting shooting = new GeodesicShooting(ctx, p.timeSteps());
+                ShootingEnergyForm form = new ShootingEnergyForm(shooting);
+                ControlledFlow<ScalarField, GeodesicShooting.Trajectory> flow =
+                        p.gradient() == RegistrationParameters.Gradient.EP ? form : shooting;
                 return minimize(stage, level, ctx.grid(), ctx, flow, new MomentumMetric(ctx), (ScalarField) control,
                         p.iterations(), new LBfgs<>(LBFGS_MEMORY, 1),
                         dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, momentumVelocity(ctx, dir)));
@@ -314,12 +318,17 @@ public final class Registration {
                               java.util.function.ToDoubleFunction<C> firstStep) {
         listener.onLevel(stage, level, p.levels(), grid, iterations);
         long start = System.nanoTime();
-        CachingFlow<C, T> cached = new CachingFlow<>(flow);
+        // equilibrium propagation needs the flow's energy form itself, and relaxes its own states
+        boolean ep = flow instanceof ShootingEnergyForm && p.gradient() == RegistrationParameters.Gradient.EP;
+        ControlledFlow<C, T> run = ep ? flow : new CachingFlow<>(flow);
+        @SuppressWarnings("unchecked")
+        GradientEstimator<C> estimator = ep ? (GradientEstimator<C>) ((ShootingEnergyForm) flow).equilibriumPropagation()
+                : new Adjoint<>();
         optimizer.firstStepFrom(firstStep);
         double tolerance = stage.equals("affine") ? Math.min(p.tolerance(), AFFINE_TOLERANCE) : p.tolerance();
         StoppingRule rule = StoppingRule.iterations(iterations).withTolerance(tolerance, TOLERANCE_WINDOW)
                 .withCancel(cancelled);
-        Minimizer<C> minimizer = new Minimizer<>(new Adjoint<>(), metric, optimizer, rule);
+        Minimizer<C> minimizer = new Minimizer<>(estimator, metric, optimizer, rule);
         minimizer.addListener(new MinimizerListener<C>() {
             @Override
             public void onIteration(Iteration<C> it) {
@@ -327,7 +336,7 @@ public final class Registration {
             }
         });
         listener.onMinimizer(stage, level, ctx, minimizer, flow);
-        MinimizationResult<C> r = minimizer.minimize(cached, control);
+        MinimizationResult<C> r = minimizer.minimize(run, control);
         logs.add(new LevelLog(stage, level, grid.size(), grid.spacing(), r.iterations(), r.reason(), r.history(),
                 (System.nanoTime() - start) * 1e-9));
         return r.control();

@@ -23,11 +23,40 @@ import java.util.LinkedHashMap;
  * @param tolerance      stop a level when the energy changed by less than this (relative) over 5 iterations
  * @param normalize      rescale each image's 0.5-99.5 percentile range to [0, 1] before matching
  * @param threads        worker threads
+ * @param gradient       how the gradient is obtained: adjoint (the reverse sweep) or ep (equilibrium
+ *                       propagation through the transport's energy form; shooting only, slow)
  */
 public record RegistrationParameters(Method method, SimilarityMetric metric, double alpha, double gamma,
                                      double order, double kernelSigma, double sigma, int timeSteps, int levels,
                                      int iterations, AffineModel affine, int affineIterations, double tolerance,
-                                     boolean normalize, int threads) {
+                                     boolean normalize, int threads, Gradient gradient) {
+
+    /** The gradient estimators a registration can use. */
+    public enum Gradient {
+        ADJOINT, EP;
+
+        public static Gradient parse(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("gradient must be adjoint or ep, got '" + name + "'");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** All parameters but the gradient estimator, which is the adjoint. */
+    public RegistrationParameters(Method method, SimilarityMetric metric, double alpha, double gamma, double order,
+                                  double kernelSigma, double sigma, int timeSteps, int levels, int iterations,
+                                  AffineModel affine, int affineIterations, double tolerance, boolean normalize,
+                                  int threads) {
+        this(method, metric, alpha, gamma, order, kernelSigma, sigma, timeSteps, levels, iterations, affine,
+                affineIterations, tolerance, normalize, threads, Gradient.ADJOINT);
+    }
 
     public static final double DEFAULT_ALPHA = 9;
     public static final double DEFAULT_GAMMA = 1;
@@ -75,6 +104,18 @@ public record RegistrationParameters(Method method, SimilarityMetric metric, dou
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
+        if (gradient == null) {
+            gradient = Gradient.ADJOINT;
+        }
+        if (gradient == Gradient.EP && method != Method.SHOOTING) {
+            throw new IllegalArgumentException("gradient ep needs method shooting (the flow with an energy form), "
+                    + "got method " + method);
+        }
+    }
+
+    public RegistrationParameters withGradient(Gradient g) {
+        return new RegistrationParameters(method, metric, alpha, gamma, order, kernelSigma, sigma, timeSteps, levels,
+                iterations, affine, affineIterations, tolerance, normalize, threads, g);
     }
 
     private static void positive(String name, double v, boolean zeroAllowed) {
@@ -117,67 +158,67 @@ public record RegistrationParameters(Method method, SimilarityMetric metric, dou
 
     public RegistrationParameters withMethod(Method m) {
         return new RegistrationParameters(m, metric, alpha, gamma, order, kernelSigma, sigma, timeSteps, levels,
-                iterations, affine, affineIterations, tolerance, normalize, threads);
+                iterations, affine, affineIterations, tolerance, normalize, threads, gradient);
     }
 
     public RegistrationParameters withMetric(SimilarityMetric m) {
         return new RegistrationParameters(method, m, alpha, gamma, order, kernelSigma, sigma, timeSteps, levels,
-                iterations, affine, affineIterations, tolerance, normalize, threads);
+                iterations, affine, affineIterations, tolerance, normalize, threads, gradient);
     }
 
     public RegistrationParameters withKernel(double a, double g, double s) {
         return new RegistrationParameters(method, metric, a, g, s, 0, sigma, timeSteps, levels,
-                iterations, affine, affineIterations, tolerance, normalize, threads);
+                iterations, affine, affineIterations, tolerance, normalize, threads, gradient);
     }
 
     public RegistrationParameters withGaussianKernel(double width) {
         return new RegistrationParameters(method, metric, alpha, gamma, order, width, sigma, timeSteps, levels,
-                iterations, affine, affineIterations, tolerance, normalize, threads);
+                iterations, affine, affineIterations, tolerance, normalize, threads, gradient);
     }
 
     public RegistrationParameters withSigma(double s) {
         return new RegistrationParameters(method, metric, alpha, gamma, order, kernelSigma, s, timeSteps, levels,
-                iterations, affine, affineIterations, tolerance, normalize, threads);
+                iterations, affine, affineIterations, tolerance, normalize, threads, gradient);
     }
 
     public RegistrationParameters withTimeSteps(int t) {
         return new RegistrationParameters(method, metric, alpha, gamma, order, kernelSigma, sigma, t, levels,
-                iterations, affine, affineIterations, tolerance, normalize, threads);
+                iterations, affine, affineIterations, tolerance, normalize, threads, gradient);
     }
 
     public RegistrationParameters withLevels(int l) {
         return new RegistrationParameters(method, metric, alpha, gamma, order, kernelSigma, sigma, timeSteps, l,
-                iterations, affine, affineIterations, tolerance, normalize, threads);
+                iterations, affine, affineIterations, tolerance, normalize, threads, gradient);
     }
 
     public RegistrationParameters withIterations(int i) {
         return new RegistrationParameters(method, metric, alpha, gamma, order, kernelSigma, sigma, timeSteps, levels,
-                i, affine, affineIterations, tolerance, normalize, threads);
+                i, affine, affineIterations, tolerance, normalize, threads, gradient);
     }
 
     public RegistrationParameters withAffine(AffineModel a) {
         return new RegistrationParameters(method, metric, alpha, gamma, order, kernelSigma, sigma, timeSteps, levels,
-                iterations, a, affineIterations, tolerance, normalize, threads);
+                iterations, a, affineIterations, tolerance, normalize, threads, gradient);
     }
 
     public RegistrationParameters withAffineIterations(int i) {
         return new RegistrationParameters(method, metric, alpha, gamma, order, kernelSigma, sigma, timeSteps, levels,
-                iterations, affine, i, tolerance, normalize, threads);
+                iterations, affine, i, tolerance, normalize, threads, gradient);
     }
 
     public RegistrationParameters withTolerance(double t) {
         return new RegistrationParameters(method, metric, alpha, gamma, order, kernelSigma, sigma, timeSteps, levels,
-                iterations, affine, affineIterations, t, normalize, threads);
+                iterations, affine, affineIterations, t, normalize, threads, gradient);
     }
 
     public RegistrationParameters withNormalize(boolean n) {
         return new RegistrationParameters(method, metric, alpha, gamma, order, kernelSigma, sigma, timeSteps, levels,
-                iterations, affine, affineIterations, tolerance, n, threads);
+                iterations, affine, affineIterations, tolerance, n, threads, gradient);
     }
 
     public RegistrationParameters withThreads(int t) {
         return new RegistrationParameters(method, metric, alpha, gamma, order, kernelSigma, sigma, timeSteps, levels,
-                iterations, affine, affineIterations, tolerance, normalize, t);
+                iterations, affine, affineIterations, tolerance, normalize, t, gradient);
     }
 
     /** The parameters by name, as summary.json and the plugin's macro options record them. */
@@ -198,6 +239,7 @@ public record RegistrationParameters(Method method, SimilarityMetric metric, dou
         m.put("tolerance", tolerance);
         m.put("normalize", normalize);
         m.put("threads", threads);
+        m.put("gradient", gradient.toString());
         return m;
     }
 }

@@ -211,6 +211,51 @@ public final class ShootingEnergyForm
         return s;
     }
 
+    /** Largest displacement (in voxels) that a nudge may cause: far below any cell face. */
+    public static final double NUDGE_VOXELS = 1e-6;
+
+    /**
+     * A nudging strength for this momentum: b such that b max|lambda_T| / vol moves the end map by
+     * {@link #NUDGE_VOXELS} of the smallest spacing, which keeps every relaxation in one smooth
+     * piece of the linearly interpolated transport.
+     */
+    public double nudge(ScalarField control) {
+        double[][][] free = freeState(control);
+        double[][] last = free[steps - 1];
+        double[][] lambda = ctx.terminalAdjoint(last, ctx.warp(last));
+        double max = 0;
+        for (double[] c : lambda) {
+            for (double v : c) {
+                max = Math.max(max, Math.abs(v));
+            }
+        }
+        double h = Double.POSITIVE_INFINITY;
+        for (int a = 0; a < ctx.dim; a++) {
+            h = Math.min(h, ctx.grid.spacing(a));
+        }
+        return max > 0 ? NUDGE_VOXELS * h * ctx.voxelVolume / max : 1;
+    }
+
+    /**
+     * The EP estimator for this flow, with the nudge chosen afresh at every control (symmetric
+     * nudging; relaxations by sweeps to 1e-12).
+     */
+    public org.diffeolens.flow.GradientEstimator<ScalarField> equilibriumPropagation() {
+        return new org.diffeolens.flow.GradientEstimator<>() {
+            @Override
+            public <T> org.diffeolens.flow.Evaluation<ScalarField> evaluate(ControlledFlow<ScalarField, T> flow,
+                                                                           ScalarField control) {
+                return new org.diffeolens.flow.EquilibriumPropagation<ScalarField>(nudge(control), true, 200, 1e-12)
+                        .evaluate(flow, control);
+            }
+
+            @Override
+            public String name() {
+                return "ep";
+            }
+        };
+    }
+
     private double[][] scaled(double[][] a, double f) {
         double[][] out = new double[a.length][a[0].length];
         for (int c = 0; c < a.length; c++) {
