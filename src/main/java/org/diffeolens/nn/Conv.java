@@ -1,0 +1,165 @@
+package org.diffeolens.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A convolution on channels-last images as im2col and one ND4J matrix product, optionally
+ * followed by a batch-free channel normalization, then an activation:
+ * <pre>
+ *   z = im2col(x) K                        K [k k c_in, c_out], rows in (ky, kx, c_in) order
+ *   n = (z - mean_c z) / sqrt(var_c z + eps)  per pixel, over channels (no batch statistics)
+ *   y = sigma(gain * n + shift)            (without normalization: y = sigma(z + bias))
+ * </pre>
+ * The normalization is the channels-last LayerNorm of ConvNeXt: each sample's value at each
+ * pixel depends on that pixel's channels only, so the flow of one sample never sees another.
+ * With a 'same' geometry and c_in = c_out it is the vector field of a convolutional residual block;
+ * its input pullback is then the convolution of the output covector with the flipped kernel.
+ */
+public final class Conv implements Layer {
+
+    /** Added to the channel variance (as PyTorch's LayerNorm). */
+    public static final double NORM_EPSILON = 1e-5;
+
+    private final String name;
+    private final ConvGeometry geometry;
+    private final int outChannels;
+    private final boolean normalized;
+    private final Activation activation;
+    private final int kernel;
+    private final int gain;
+    private final int shift;
+
+    public Conv(String name, ParameterLayout.Builder layout, ConvGeometry geometry, int outChannels,
+                boolean normalized, Activation activation) {
+        if (outChannels < 1) {
+            throw new IllegalArgumentException("conv layer " + name + ": output channels must be >= 1, got " + outChannels);
+        }
+        if (activation == null) {
+            throw new IllegalArgumentException("conv layer " + name + ": activation must not be null");
+        }
+        this.name = name;
+        this.geometry = geometry;
+        this.outChannels = outChannels;
+        this.normalized = normalized;
+        this.activation = activation;
+        this.kernel = layout.add(name + ".kernel", true, geometry.patch(), outChannels);
+        if (normalized) {
+            this.gain = layout.add(name + ".gain", false, outChannels);
+            this.shift = layout.add(name + ".shift", false, outChannels);
+        } else {
+            this.gain = -1;
+            this.shift = layout.add(name + ".bias", false, outChannels);
+        }
+    }
+
+    record ConvTape(INDArray cols, INDArray normalized, INDArray inverseStd, INDArray output) implements Tape {
+    }
+
+    public ConvGeometry geometry() {
+        return geometry;
+    }
+
+    boolean isNormalized() {
+        return normalized;
+    }
+
+    int kernelIndex() {
+        return kernel;
+    }
+
+    int gainIndex() {
+        return gain;
+    }
+
+    int shiftIndex() {
+        return shift;
+    }
+
+    double initGain() {
+        return activation.initGain();
+    }
+
+    @Override
+    public long[] inputShape() {
+        return new long[] {geometry.height(), geometry.width(), geometry.channels()};
+    }
+
+    @Override
+    public long[] outputShape() {
+        return new long[] {geometry.outHeight(), geometry.outWidth(), outChannels};
+    }
+
+    private long rows(long batch) {
+        return batch * geometry.outHeight() * geometry.outWidth();
+    }
+
+    @Override
+    public Tape forward(Parameters w, INDArray x, Workspace workspace) {
+        long b = x.size(0);
+        long r = rows(b);
+        var type = x.dataType();
+        INDArray cols = workspace.get(this, "cols", type, r, geometry.patch());
+        Im2col.unroll(x, geometry, cols, workspace.parallel());
+        INDArray z = workspace.get(this, "z", type, r, outChannels);
+        Nd4j.gemm(cols, w.get(kernel), z, false, false, 1.0, 0.0);
+        INDArray y = workspace.get(this, "y", type, b, geometry.outHeight(), geometry.outWidth(), outChannels);
+        INDArray inverseStd = null;
+        if (normalized) {
+            inverseStd = workspace.get(this, "s", type, r);
+            Kernels.normForward(z, w.get(gain), w.get(shift), inverseStd, y, activation, NORM_EPSILON,
+                    workspace.parallel());
+        } else {
+            Kernels.biasActivation(z, w.get(shift), y, activation, workspace.parallel());
+        }
+        return new ConvTape(cols, z, inverseStd, y);
+    }
+
+    @Override
+    public INDArray backward(Parameters w, Tape tape, INDArray dy, Parameters grad, double scale, boolean needInput,
+                             Workspace workspace) {
+        ConvTape t = (ConvTape) tape;
+        long b = dy.size(0);
+        long r = rows(b);
+        var type = dy.dataType();
+        INDArray dz = workspace.get(this, "dz", type, r, outChannels);
+        if (normalized) {
+            double[][] sums = Kernels.normBackward(t.output(), t.normalized(), t.inverseStd(), dy, w.get(gain), dz,
+                    activation, workspace.parallel());
+            Kernels.addScaled(grad.get(gain), scale, sums[0]);
+            Kernels.addScaled(grad.get(shift), scale, sums[1]);
+        } else {
+            double[] sums = Kernels.activationBackward(t.output(), dy, dz, activation, outChannels, workspace.parallel());
+            Kernels.addScaled(grad.get(shift), scale, sums);
+        }
+        Nd4j.gemm(t.cols(), dz, grad.get(kernel), true, false, scale, 1.0);
+        if (!needInput) {
+            return null;
+        }
+        if (!geometry.isSame() || geometry.channels() != outChannels) {
+            throw new UnsupportedOperationException("conv layer " + name + ": the input pullback is implemented for "
+                    + "'same' convolutions with equal channels (residual fields), not " + geometry);
+        }
+        // dx = conv(dz, flipped kernel), the transpose of the convolution
+        ConvGeometry g = geometry;
+        INDArray flipped = workspace.get(this, "kflip", type, g.patch(), outChannels);
+        Kernels.flipKernel(w.get(kernel), g.kernel(), outChannels, flipped);
+        INDArray dcols = workspace.get(this, "dcols", type, r, g.patch());
+        Im2col.unroll(dz.reshape('c', b, g.height(), g.width(), outChannels), g, dcols, workspace.parallel());
+        INDArray dx = workspace.get(this, "dx", type, b, g.height(), g.width(), outChannels);
+        Nd4j.gemm(dcols, flipped, dx.reshape('c', r, outChannels), false, false, 1.0, 0.0);
+        return dx;
+    }
+
+    @Override
+    public String describe() {
+        return "conv" + geometry.kernel() + "x" + geometry.kernel()
+                + (geometry.stride() > 1 ? "/" + geometry.stride() : "") + " " + geometry.channels() + "->"
+                + outChannels + (normalized ? ", channel norm" : "") + ", " + activation.name().toLowerCase();
+    }
+
+    @Override
+    public String toString() {
+        return name + ": " + describe();
+    }
+}
