@@ -20,6 +20,12 @@ abstract sealed class Flat {
 
     abstract int length();
 
+    /** dst[0..n) = this[offset..offset+n); scratch holds at least n floats (used by float storage). */
+    abstract void read(int offset, double[] dst, int n, float[] scratch);
+
+    /** this[offset..offset+n) = src[0..n). */
+    abstract void write(int offset, double[] src, int n, float[] scratch);
+
     static Flat of(INDArray a) {
         if (a.isView() && a.elementWiseStride() != 1 || a.ordering() != 'c' && !a.isVector()) {
             throw new IllegalArgumentException("a contiguous c-order array is needed, got " + a.shapeInfoToString());
@@ -64,6 +70,22 @@ abstract sealed class Flat {
         int length() {
             return n;
         }
+
+        @Override
+        void read(int at, double[] dst, int count, float[] scratch) {
+            b.get(offset + at, scratch, 0, count);
+            for (int i = 0; i < count; i++) {
+                dst[i] = scratch[i];
+            }
+        }
+
+        @Override
+        void write(int at, double[] src, int count, float[] scratch) {
+            for (int i = 0; i < count; i++) {
+                scratch[i] = (float) src[i];
+            }
+            b.put(offset + at, scratch, 0, count);
+        }
     }
 
     static final class D extends Flat {
@@ -90,6 +112,16 @@ abstract sealed class Flat {
         @Override
         int length() {
             return n;
+        }
+
+        @Override
+        void read(int at, double[] dst, int count, float[] scratch) {
+            b.get(offset + at, dst, 0, count);
+        }
+
+        @Override
+        void write(int at, double[] src, int count, float[] scratch) {
+            b.put(offset + at, src, 0, count);
         }
     }
 }

@@ -26,6 +26,9 @@ final class Kernels {
         return a == null ? 1 : a.slopeAtOutput(f);
     }
 
+    /** Rows handled per bulk transfer in the purely element-wise kernels. */
+    private static final int BLOCK = 4096;
+
     /** y_rc = sigma(z_rc + bias_c); y may be z. */
     static void biasActivation(INDArray z, INDArray bias, INDArray y, Activation act, Parallel parallel) {
         int c = (int) bias.length();
@@ -34,11 +37,14 @@ final class Kernels {
         Flat yf = Flat.of(y);
         double[] b = toDoubles(bias);
         parallel.range(rows, (from, to) -> {
+            double[] row = new double[c];
+            float[] scratch = new float[c];
             for (int r = from; r < to; r++) {
-                int o = r * c;
+                zf.read(r * c, row, c, scratch);
                 for (int j = 0; j < c; j++) {
-                    yf.set(o + j, activate(act, zf.get(o + j) + b[j]));
+                    row[j] = activate(act, row[j] + b[j]);
                 }
+                yf.write(r * c, row, c, scratch);
             }
         });
     }
@@ -52,13 +58,17 @@ final class Kernels {
         double[][] partial = new double[parallel.chunks(rows)][c];
         parallel.chunked(rows, (chunk, from, to) -> {
             double[] s = partial[chunk];
+            double[] yr = new double[c];
+            double[] pr = new double[c];
+            float[] scratch = new float[c];
             for (int r = from; r < to; r++) {
-                int o = r * c;
+                yf.read(r * c, yr, c, scratch);
+                pf.read(r * c, pr, c, scratch);
                 for (int j = 0; j < c; j++) {
-                    double d = pf.get(o + j) * slope(act, yf.get(o + j));
-                    df.set(o + j, d);
-                    s[j] += d;
+                    pr[j] *= slope(act, yr[j]);
+                    s[j] += pr[j];
                 }
+                df.write(r * c, pr, c, scratch);
             }
         });
         return merge(partial, c);
@@ -78,25 +88,29 @@ final class Kernels {
         double[] g = toDoubles(gain);
         double[] b = toDoubles(shift);
         parallel.range(rows, (from, to) -> {
+            double[] n = new double[c];
+            double[] out = new double[c];
+            float[] scratch = new float[c];
             for (int r = from; r < to; r++) {
-                int o = r * c;
+                zf.read(r * c, n, c, scratch);
                 double mean = 0;
                 for (int j = 0; j < c; j++) {
-                    mean += zf.get(o + j);
+                    mean += n[j];
                 }
                 mean /= c;
                 double var = 0;
                 for (int j = 0; j < c; j++) {
-                    double d = zf.get(o + j) - mean;
-                    var += d * d;
+                    n[j] -= mean;
+                    var += n[j] * n[j];
                 }
                 double s = 1 / Math.sqrt(var / c + eps);
                 sf.set(r, s);
                 for (int j = 0; j < c; j++) {
-                    double n = (zf.get(o + j) - mean) * s;
-                    zf.set(o + j, n);
-                    yf.set(o + j, activate(act, g[j] * n + b[j]));
+                    n[j] *= s;
+                    out[j] = activate(act, g[j] * n[j] + b[j]);
                 }
+                zf.write(r * c, n, c, scratch);
+                yf.write(r * c, out, c, scratch);
             }
         });
     }
@@ -122,39 +136,55 @@ final class Kernels {
         parallel.chunked(rows, (chunk, from, to) -> {
             double[] gs = gainSums[chunk];
             double[] bs = shiftSums[chunk];
+            double[] yr = new double[c];
+            double[] nr = new double[c];
+            double[] dn = new double[c];
+            float[] scratch = new float[c];
             for (int r = from; r < to; r++) {
-                int o = r * c;
+                yf.read(r * c, yr, c, scratch);
+                nf.read(r * c, nr, c, scratch);
+                pf.read(r * c, dn, c, scratch);
                 double meanDn = 0;
                 double meanDnN = 0;
                 for (int j = 0; j < c; j++) {
-                    double du = pf.get(o + j) * slope(act, yf.get(o + j));
-                    double nj = nf.get(o + j);
-                    gs[j] += du * nj;
+                    double du = dn[j] * slope(act, yr[j]);
+                    gs[j] += du * nr[j];
                     bs[j] += du;
-                    double dn = du * g[j];
-                    df.set(o + j, dn);
-                    meanDn += dn;
-                    meanDnN += dn * nj;
+                    dn[j] = du * g[j];
+                    meanDn += dn[j];
+                    meanDnN += dn[j] * nr[j];
                 }
                 meanDn /= c;
                 meanDnN /= c;
                 double s = sf.get(r);
                 for (int j = 0; j < c; j++) {
-                    df.set(o + j, s * (df.get(o + j) - meanDn - nf.get(o + j) * meanDnN));
+                    dn[j] = s * (dn[j] - meanDn - nr[j] * meanDnN);
                 }
+                df.write(r * c, dn, c, scratch);
             }
         });
         return new double[][] {merge(gainSums, c), merge(shiftSums, c)};
     }
 
-    /** out = x + h f: one explicit Euler step of the flow. */
+    /** out = x + h f: one explicit Euler step of the flow (out may be x). */
     static void eulerStep(INDArray x, double h, INDArray f, INDArray out, Parallel parallel) {
         Flat xf = Flat.of(x);
         Flat ff = Flat.of(f);
         Flat of = Flat.of(out);
-        parallel.range(xf.length(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                of.set(i, xf.get(i) + h * ff.get(i));
+        int blocks = (xf.length() + BLOCK - 1) / BLOCK;
+        parallel.range(blocks, (from, to) -> {
+            double[] a = new double[BLOCK];
+            double[] b = new double[BLOCK];
+            float[] scratch = new float[BLOCK];
+            for (int k = from; k < to; k++) {
+                int at = k * BLOCK;
+                int n = Math.min(BLOCK, xf.length() - at);
+                xf.read(at, a, n, scratch);
+                ff.read(at, b, n, scratch);
+                for (int i = 0; i < n; i++) {
+                    a[i] += h * b[i];
+                }
+                of.write(at, a, n, scratch);
             }
         });
     }
@@ -227,6 +257,24 @@ final class Kernels {
                 }
             }
         }
+    }
+
+    /** Index of the largest entry of each row of a [b, k] matrix (the first on ties). */
+    static int[] argmaxRows(INDArray m) {
+        int k = (int) m.size(1);
+        int b = (int) m.size(0);
+        Flat f = Flat.of(m);
+        int[] best = new int[b];
+        for (int i = 0; i < b; i++) {
+            double max = f.get(i * k);
+            for (int j = 1; j < k; j++) {
+                if (f.get(i * k + j) > max) {
+                    max = f.get(i * k + j);
+                    best[i] = j;
+                }
+            }
+        }
+        return best;
     }
 
     private static double[] merge(double[][] partial, int c) {

@@ -189,8 +189,7 @@ public final class ResidualNetwork {
             Kernels.eulerStep(state, spec.step(), f, next, workspace.parallel());
             state = next;
         }
-        INDArray logits = head.forward(w, state, workspace).output();
-        return logits.argMax(1).toIntVector();
+        return Kernels.argmaxRows(head.forward(w, state, workspace).output());
     }
 
     private void requireLayout(Parameters w) {
