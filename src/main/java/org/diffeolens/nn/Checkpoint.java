@@ -13,7 +13,6 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -52,36 +51,31 @@ public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Par
     }
 
     public void save(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                raw.write(MAGIC);
-                CRC32 crc = new CRC32();
-                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
-                out.writeInt(VERSION);
-                Map<String, INDArray> vectors = new TreeMap<>();
-                vectors.put("parameters", parameters.flat());
-                for (Map.Entry<String, Parameters> e : optimizer.vectors().entrySet()) {
-                    vectors.put("optimizer." + e.getKey(), e.getValue().flat());
-                }
-                StringWriter header = new StringWriter();
-                header(vectors.keySet()).store(header, null);
-                byte[] h = header.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                out.writeInt(h.length);
-                out.write(h);
-                out.writeInt(vectors.size());
-                for (Map.Entry<String, INDArray> e : vectors.entrySet()) {
-                    writeVector(out, e.getKey(), e.getValue());
-                }
-                out.flush();
-                new DataOutputStream(raw).writeLong(crc.getValue());
+        AtomicFile.write(file, stream -> {
+            OutputStream raw = new BufferedOutputStream(stream, 1 << 16);
+            raw.write(MAGIC);
+            CRC32 crc = new CRC32();
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
+            out.writeInt(VERSION);
+            Map<String, INDArray> vectors = new TreeMap<>();
+            vectors.put("parameters", parameters.flat());
+            for (Map.Entry<String, Parameters> e : optimizer.vectors().entrySet()) {
+                vectors.put("optimizer." + e.getKey(), e.getValue().flat());
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            StringWriter header = new StringWriter();
+            header(vectors.keySet()).store(header, null);
+            byte[] h = header.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(h.length);
+            out.write(h);
+            out.writeInt(vectors.size());
+            for (Map.Entry<String, INDArray> e : vectors.entrySet()) {
+                writeVector(out, e.getKey(), e.getValue());
+            }
+            out.flush();
+            DataOutputStream tail = new DataOutputStream(raw);
+            tail.writeLong(crc.getValue());
+            tail.flush();
+        });
     }
 
     public static Checkpoint load(Path file) throws IOException {
