@@ -167,7 +167,11 @@ public final class ResidualNetwork {
         return grad;
     }
 
-    /** f(x, W_k), the vector field of block k on states x [b, state shape...] (a view into the workspace). */
+    /**
+     * f(x, W_k), the vector field of block k on states x [b, state shape...], for estimators that
+     * work with the energy form of the flow. The value lives in the block's buffers of the
+     * workspace: use a workspace other than a trajectory's to keep that trajectory intact.
+     */
     public INDArray field(int k, Parameters w, INDArray x, Workspace workspace) {
         requireLayout(w);
         return fields.get(k).forward(w, x, workspace).output();

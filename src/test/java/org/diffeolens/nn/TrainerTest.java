@@ -128,6 +128,30 @@ class TrainerTest {
     }
 
     @Test
+    void aLibraryCallerTrainsANetAndReadsItsTrajectory() {
+        Dataset[] d = TrainingData.digits();
+        ResidualNetwork net = new ResidualNetwork(NetworkSpec.conv(DIGIT, 10, 4, 3, 1));
+        TrainingResult r = new Trainer(net, digitsConfig(1)).fit(d[0].range(0, 256), d[1]);
+        org.diffeolens.nn.data.Batch batch = d[1].batch(0, 5, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        Workspace ws = new Workspace(org.diffeolens.concurrent.Parallel.serial());
+        Trajectory t = net.forward(r.parameters(), batch, 0, ws);
+        List<org.nd4j.linalg.api.ndarray.INDArray> x = t.detachedStates();
+        assertEquals(4, x.size());
+        assertEquals(List.of(5L, 8L, 8L, 4L), java.util.Arrays.stream(x.get(3).shape()).boxed().toList());
+        // the energy form of the flow, F = sum_k 1/2 |x_{k+1} - x_k - h f(x_k, W_k)|^2, vanishes on the
+        // forward trajectory up to float round-off of the states
+        Workspace other = new Workspace(org.diffeolens.concurrent.Parallel.serial());
+        double h = net.spec().step();
+        for (int k = 0; k < 3; k++) {
+            org.nd4j.linalg.api.ndarray.INDArray f = net.field(k, r.parameters(), x.get(k), other);
+            org.nd4j.linalg.api.ndarray.INDArray residual = x.get(k + 1).sub(x.get(k)).sub(f.mul(h));
+            double scale = x.get(k + 1).amaxNumber().doubleValue();
+            assertTrue(residual.amaxNumber().doubleValue() <= 4 * Tolerances.FLOAT_EPS * scale, "step " + k);
+        }
+        assertEquals(1.0, t.probabilities().sum(1).getDouble(0), 1e-6);
+    }
+
+    @Test
     void theTrainerRunsThroughTheSharedMinimizerAndOptimizers() {
         Dataset[] d = TrainingData.digits();
         Dataset train = d[0].range(0, 96);

@@ -2,11 +2,8 @@ package org.diffeolens.nn.data;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/**
- * A mini-batch: inputs [b, height, width, channels], the labels, and the labels one-hot [b, classes]
- * (for the cross-entropy and its gradient).
- */
-public record Batch(INDArray inputs, int[] labels, INDArray oneHot) {
+/** A mini-batch: inputs [b, height, width, channels] and their labels. */
+public record Batch(INDArray inputs, int[] labels) {
 
     public int size() {
         return labels.length;

@@ -156,22 +156,18 @@ public final class Dataset {
     /** The samples order[from..to) as a batch of arrays of the given type. */
     public Batch batch(int[] order, int from, int to, DataType type) {
         int b = to - from;
+        if (from < 0 || to > order.length || from >= to) {
+            throw new IllegalArgumentException("batch [" + from + ", " + to + ") not inside 0.." + order.length);
+        }
         float[] x = new float[b * sampleLength];
-        float[] y = new float[b * classes];
         int[] l = new int[b];
         for (int i = 0; i < b; i++) {
             int s = order[from + i];
             System.arraycopy(features, s * sampleLength, x, i * sampleLength, sampleLength);
             l[i] = labels[s];
-            y[i * classes + l[i]] = 1;
         }
         INDArray inputs = Nd4j.create(x, new long[] {b, sampleShape[0], sampleShape[1], sampleShape[2]}, 'c');
-        INDArray oneHot = Nd4j.create(y, new long[] {b, classes}, 'c');
-        if (type != DataType.FLOAT) {
-            inputs = inputs.castTo(type);
-            oneHot = oneHot.castTo(type);
-        }
-        return new Batch(inputs, l, oneHot);
+        return new Batch(type == DataType.FLOAT ? inputs : inputs.castTo(type), l);
     }
 
     /** Samples [from, to) in their stored order. */
