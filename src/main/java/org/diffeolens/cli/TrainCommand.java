@@ -103,7 +103,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "threads (default: ${DEFAULT-VALUE})")
     int threads = 2;
 
-    @Option(names = "--resume", description = "continue from a checkpoint file written by an earlier run")
+    @Option(names = "--resume", description = "continue the run of a checkpoint file (its network and settings; "
+            + "the options above are ignored)")
     Path resume;
 
     @Option(names = "--quiet", description = "no progress output")
@@ -111,13 +112,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     private PrintWriter stdout;
     private PrintWriter stderr;
-    private boolean terminal;
+    /** Progress bars on stderr: null decides by whether the JVM has a console. */
+    private Boolean terminal;
 
     /** Runs the command as the CLI would; for tests and for Main's subcommand hook. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         TrainCommand command = new TrainCommand();
         command.stdout = out;
         command.stderr = err;
+        command.terminal = false;
         command.originalArgs = List.of(args);
         return commandLine(command, out, err).execute(args);
     }
@@ -136,7 +139,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         TrainCommand command = new TrainCommand();
-        command.terminal = System.console() != null;
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         command.stdout = out;
@@ -207,25 +209,12 @@ public final class TrainCommand implements Callable<Integer> {
             }
         });
         if (!quiet) {
-            trainer.addListener(new TrainProgress(out, terminal ? System.err : null));
+            boolean bars = terminal != null ? terminal : System.console() != null;
+            trainer.addListener(new TrainProgress(out, bars ? System.err : null));
         }
-        Thread hook = new Thread(trainer::cancel, "diffeolens-train-cancel");
-        boolean hooked = terminal;
-        if (hooked) {
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-        TrainingResult result;
-        try {
-            result = from == null ? trainer.fit(data.train(), data.test()) : trainer.resume(from, data.train(), data.test());
-        } finally {
-            if (hooked) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // already shutting down: the hook has run
-                }
-            }
-        }
+        // an interrupted run continues from its last checkpoint-epoch<N>.ckpt with --resume
+        TrainingResult result = from == null ? trainer.fit(data.train(), data.test())
+                : trainer.resume(from, data.train(), data.test());
         if (last[0] != null) {
             // the model is the last completed epoch's checkpoint (it also resumes)
             last[0].save(outDir.resolve("model.ckpt"));
