@@ -9,8 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * ND4J's single-precision 1024 x 1024 matrix product, each way of calling it: mmul (allocates the
  * result), mmuli into a preallocated result, Nd4j.gemm into a preallocated result, and OpenBLAS's
- * cblas_sgemm on the same memory; each with 'c' and 'f' ordered arrays. Best of 5 runs of 20
- * products, GFLOP/s = 2 n^3 / time. Prints one JSON object. Run by bench/nd4j_speed.sh:
+ * cblas_sgemm on the same memory; each with 'c' and 'f' ordered arrays. The variants are timed
+ * round-robin, 7 rounds of 10 products, best round each; GFLOP/s = 2 n^3 / time. Prints one JSON object. Run by bench/nd4j_speed.sh:
  *   java -cp CLASSPATH bench/Nd4jMatmul.java [threads]
  * With a threads argument, ND4J's OpenMP and BLAS thread counts are set to it first.
  */
@@ -22,19 +22,25 @@ public class Nd4jMatmul {
 
     static final int N = 1024;
 
-    static double gflops(Op op) {
-        for (int i = 0; i < 5; i++) {
-            op.run();
-        }
-        double best = 0;
-        for (int t = 0; t < 5; t++) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < 20; i++) {
+    /** Warms every variant up, then measures them round-robin (so load changes hit all alike); best per variant. */
+    static Map<String, Double> measure(Map<String, Op> ops, int rounds) {
+        for (Op op : ops.values()) {
+            for (int i = 0; i < 5; i++) {
                 op.run();
             }
-            best = Math.max(best, 2.0 * N * N * N * 20 / (System.nanoTime() - t0));
         }
-        return Math.round(best * 10) / 10.0;
+        Map<String, Double> best = new LinkedHashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            for (Map.Entry<String, Op> e : ops.entrySet()) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 10; i++) {
+                    e.getValue().run();
+                }
+                double g = 2.0 * N * N * N * 10 / (System.nanoTime() - t0);
+                best.merge(e.getKey(), Math.round(g * 10) / 10.0, Math::max);
+            }
+        }
+        return best;
     }
 
     static FloatPointer pointer(INDArray a) {
@@ -53,17 +59,19 @@ public class Nd4jMatmul {
         r.put("blasThreads", Nd4j.factory().blas().getMaxThreads());
         r.put("OMP_WAIT_POLICY", System.getenv("OMP_WAIT_POLICY"));
         r.put("OMP_NUM_THREADS", System.getenv("OMP_NUM_THREADS"));
+        Map<String, Op> ops = new LinkedHashMap<>();
         for (char order : new char[] {'c', 'f'}) {
             INDArray a = Nd4j.rand(DataType.FLOAT, order, N, N);
             INDArray b = Nd4j.rand(DataType.FLOAT, order, N, N);
             INDArray c = Nd4j.create(DataType.FLOAT, new long[] {N, N}, order);
-            r.put(order + ".mmul", gflops(() -> a.mmul(b)));
-            r.put(order + ".mmuliPreallocated", gflops(() -> a.mmuli(b, c)));
-            r.put(order + ".gemmPreallocated", gflops(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0)));
+            ops.put(order + ".mmul", () -> a.mmul(b));
+            ops.put(order + ".mmuliPreallocated", () -> a.mmuli(b, c));
+            ops.put(order + ".gemmPreallocated", () -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0));
             int layout = order == 'c' ? openblas_nolapack.CblasRowMajor : openblas_nolapack.CblasColMajor;
-            r.put(order + ".cblasSgemm", gflops(() -> openblas_nolapack.cblas_sgemm(layout, openblas_nolapack.CblasNoTrans,
-                    openblas_nolapack.CblasNoTrans, N, N, N, 1f, pointer(a), N, pointer(b), N, 0f, pointer(c), N)));
+            ops.put(order + ".cblasSgemm", () -> openblas_nolapack.cblas_sgemm(layout, openblas_nolapack.CblasNoTrans,
+                    openblas_nolapack.CblasNoTrans, N, N, N, 1f, pointer(a), N, pointer(b), N, 0f, pointer(c), N));
         }
+        r.putAll(measure(ops, 7));
         StringBuilder s = new StringBuilder("{");
         r.forEach((k, v) -> s.append(s.length() > 1 ? ", " : "").append('"').append(k).append("\": ")
                 .append(v instanceof String || v == null ? (v == null ? "null" : "\"" + v + "\"") : v));

@@ -37,5 +37,5 @@ print(json.dumps({'threads1': gf(1), 'threads2': gf(2), 'version': np.__version_
 PY
 )
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-printf '{\n  "gflops": "single-precision 1024x1024, best of 5 x 20 products",\n  "numpy": %s,\n  "nd4j": [\n    %s\n  ],\n  "loadAverage": ["%s", "%s"]\n}\n' \
+printf '{\n  "gflops": "single-precision 1024x1024; ND4J variants round-robin, best of 7 x 10 products; numpy best of 5 x 20",\n  "numpy": %s,\n  "nd4j": [\n    %s\n  ],\n  "loadAverage": ["%s", "%s"]\n}\n' \
   "$numpy" "$(IFS=$'\n'; echo "${results[*]}" | paste -sd',' | sed 's/},{"setting"/},\n    {"setting"/g')" "$load_before" "$load_after"

@@ -57,7 +57,8 @@ work, rounds, epochs, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]),
 def side(prefix):
     runs = [json.load(open(os.path.join(work, f'{prefix}-{r}.json'))) for r in range(1, rounds + 1)]
     per_epoch = [e['seconds'] for run in runs for e in run['epochs']]
-    return {'epochSeconds': per_epoch,
+    cpu = [e.get('cpuSeconds') for run in runs for e in run['epochs']]
+    return {'epochSeconds': per_epoch, 'epochCpuSeconds': cpu,
             'bestEpochSeconds': min(per_epoch), 'medianEpochSeconds': statistics.median(per_epoch),
             'testAccuracy': [run['epochs'][-1]['testAccuracy'] for run in runs],
             'trainLoss': [run['epochs'][-1]['trainLoss'] for run in runs],
@@ -75,5 +76,6 @@ print(json.dumps({
     'pytorch': dict(torch, framework='PyTorch (Debian python3-torch)'),
     'ratioBest': nd4j['bestEpochSeconds'] / torch['bestEpochSeconds'],
     'ratioMedian': nd4j['medianEpochSeconds'] / torch['medianEpochSeconds'],
+    'ratioCpuMedian': statistics.median(nd4j['epochCpuSeconds']) / statistics.median(torch['epochCpuSeconds']),
     'loadAverage': load}, indent=2))
 PY
