@@ -138,7 +138,7 @@ public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Par
         for (int i = 0; i < history.size(); i++) {
             EpochRecord r = history.get(i);
             p.setProperty("history." + i, r.epoch() + "," + r.trainLoss() + "," + r.testLoss() + "," + r.testAccuracy()
-                    + "," + r.seconds() + "," + r.evalSeconds() + "," + r.learningRate());
+                    + "," + r.seconds() + "," + r.cpuSeconds() + "," + r.evalSeconds() + "," + r.learningRate());
         }
         p.setProperty("optimizer.name", optimizer.optimizer());
         for (Map.Entry<String, Double> e : optimizer.scalars().entrySet()) {
@@ -170,7 +170,10 @@ public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Par
             for (int i = 0; i < epoch; i++) {
                 double[] v = Arrays.stream(get(p, "history." + i, file).split(",")).mapToDouble(Double::parseDouble)
                         .toArray();
-                history.add(new EpochRecord((int) v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
+                if (v.length != 8) {
+                    throw new DataFormatException(file, "epoch record " + i + " has " + v.length + " values, expected 8");
+                }
+                history.add(new EpochRecord((int) v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]));
             }
             ParameterLayout layout = new ResidualNetwork(spec).layout();
             INDArray flat = vectors.get("parameters");

@@ -2,6 +2,7 @@ package org.diffeolens.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A convolution on channels-last images as im2col and one ND4J matrix product, optionally
@@ -53,8 +54,12 @@ public final class Conv implements Layer {
         }
     }
 
-    record ConvTape(INDArray cols, INDArray normalized, INDArray inverseStd, INDArray output) implements Tape {
+    /** The input (its patches are unrolled again in the backward pass rather than kept), n (or z), s, y. */
+    record ConvTape(INDArray input, INDArray normalized, INDArray inverseStd, INDArray output) implements Tape {
     }
+
+    /** Bytes of patch matrix unrolled at a time: a few samples' worth, so it stays in cache for its product. */
+    private static final long CHUNK_BYTES = 2L << 20;
 
     public ConvGeometry geometry() {
         return geometry;
@@ -94,15 +99,37 @@ public final class Conv implements Layer {
         return batch * geometry.outHeight() * geometry.outWidth();
     }
 
+    /** Samples per im2col chunk for this geometry and element size. */
+    private int chunkSamples(long batch, int elementBytes) {
+        long perSample = (long) geometry.outHeight() * geometry.outWidth() * geometry.patch() * elementBytes;
+        return (int) Math.max(1, Math.min(batch, CHUNK_BYTES / perSample));
+    }
+
+    private static INDArray samples(INDArray x, long from, long to) {
+        return x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    private static INDArray rows(INDArray m, long from, long to) {
+        return m.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
     @Override
     public Tape forward(Parameters w, INDArray x, Workspace workspace) {
         long b = x.size(0);
         long r = rows(b);
         var type = x.dataType();
-        INDArray cols = workspace.get(this, "cols", type, r, geometry.patch());
-        Im2col.unroll(x, geometry, cols, workspace.parallel());
         INDArray z = workspace.get(this, "z", type, r, outChannels);
-        Nd4j.gemm(cols, w.get(kernel), z, false, false, 1.0, 0.0);
+        // z = im2col(x) K, a chunk of samples at a time (the patch matrix is 9x the image)
+        int chunk = chunkSamples(b, type.width());
+        long perSample = (long) geometry.outHeight() * geometry.outWidth();
+        INDArray cols = workspace.get(this, "cols", type, chunk * perSample, geometry.patch());
+        INDArray k = w.get(kernel);
+        for (long from = 0; from < b; from += chunk) {
+            long to = Math.min(b, from + chunk);
+            INDArray c = to - from == chunk ? cols : rows(cols, 0, (to - from) * perSample);
+            Im2col.unroll(samples(x, from, to), geometry, c, workspace.parallel());
+            Nd4j.gemm(c, k, rows(z, from * perSample, to * perSample), false, false, 1.0, 0.0);
+        }
         INDArray y = workspace.get(this, "y", type, b, geometry.outHeight(), geometry.outWidth(), outChannels);
         INDArray inverseStd = null;
         if (normalized) {
@@ -112,7 +139,7 @@ public final class Conv implements Layer {
         } else {
             Kernels.biasActivation(z, w.get(shift), y, activation, workspace.parallel());
         }
-        return new ConvTape(cols, z, inverseStd, y);
+        return new ConvTape(x, z, inverseStd, y);
     }
 
     @Override
@@ -132,22 +159,38 @@ public final class Conv implements Layer {
             double[] sums = Kernels.activationBackward(t.output(), dy, dz, activation, outChannels, workspace.parallel());
             Kernels.addScaled(grad.get(shift), scale, sums);
         }
-        Nd4j.gemm(t.cols(), dz, grad.get(kernel), true, false, scale, 1.0);
-        if (!needInput) {
-            return null;
-        }
-        if (!geometry.isSame() || geometry.channels() != outChannels) {
+        if (needInput && (!geometry.isSame() || geometry.channels() != outChannels)) {
             throw new UnsupportedOperationException("conv layer " + name + ": the input pullback is implemented for "
                     + "'same' convolutions with equal channels (residual fields), not " + geometry);
         }
-        // dx = conv(dz, flipped kernel), the transpose of the convolution
         ConvGeometry g = geometry;
-        INDArray flipped = workspace.get(this, "kflip", type, g.patch(), outChannels);
-        Kernels.flipKernel(w.get(kernel), g.kernel(), outChannels, flipped);
-        INDArray dcols = workspace.get(this, "dcols", type, r, g.patch());
-        Im2col.unroll(dz.reshape('c', b, g.height(), g.width(), outChannels), g, dcols, workspace.parallel());
-        INDArray dx = workspace.get(this, "dx", type, b, g.height(), g.width(), outChannels);
-        Nd4j.gemm(dcols, flipped, dx.reshape('c', r, outChannels), false, false, 1.0, 0.0);
+        INDArray flipped = null;
+        INDArray dx = null;
+        INDArray dz4 = null;
+        if (needInput) {
+            // dx = conv(dz, flipped kernel), the transpose of the convolution
+            flipped = workspace.get(this, "kflip", type, g.patch(), outChannels);
+            Kernels.flipKernel(w.get(kernel), g.kernel(), outChannels, flipped);
+            dx = workspace.get(this, "dx", type, b, g.height(), g.width(), outChannels);
+            dz4 = dz.reshape('c', b, g.height(), g.width(), outChannels);
+        }
+        int chunk = chunkSamples(b, type.width());
+        long perSample = (long) g.outHeight() * g.outWidth();
+        INDArray cols = workspace.get(this, "cols", type, chunk * perSample, g.patch());
+        INDArray gk = grad.get(kernel);
+        for (long from = 0; from < b; from += chunk) {
+            long to = Math.min(b, from + chunk);
+            INDArray c = to - from == chunk ? cols : rows(cols, 0, (to - from) * perSample);
+            INDArray dzRows = rows(dz, from * perSample, to * perSample);
+            // grad K += scale im2col(x)^T dz, the patches unrolled again chunk by chunk
+            Im2col.unroll(samples(t.input(), from, to), g, c, workspace.parallel());
+            Nd4j.gemm(c, dzRows, gk, true, false, scale, 1.0);
+            if (needInput) {
+                Im2col.unroll(samples(dz4, from, to), g, c, workspace.parallel());
+                Nd4j.gemm(c, flipped, rows(dx.reshape('c', r, outChannels), from * perSample, to * perSample),
+                        false, false, 1.0, 0.0);
+            }
+        }
         return dx;
     }
 

@@ -16,18 +16,47 @@ final class Kernels {
     private Kernels() {
     }
 
-    /** sigma(u); the identity when a is null (a linear layer). */
-    private static double activate(Activation a, double u) {
-        return a == null ? u : a.apply(u);
+    /** Elements moved per bulk transfer between native memory and the Java arrays the loops run on. */
+    private static final int CHUNK = 8192;
+
+    /** Rows of c values that make up one transfer. */
+    private static int rowsPerChunk(int c) {
+        return Math.max(1, CHUNK / c);
     }
 
-    /** sigma'(u) from f = sigma(u). */
-    private static double slope(Activation a, double f) {
-        return a == null ? 1 : a.slopeAtOutput(f);
+    /** Runs body(firstRow, rowCount) over chunks of rows, the chunks split across threads. */
+    private interface Rows {
+        void run(int chunk, int firstRow, int rowCount, Scratch scratch);
     }
 
-    /** Rows handled per bulk transfer in the purely element-wise kernels. */
-    private static final int BLOCK = 4096;
+    /** Per-thread Java arrays for one chunk. */
+    private static final class Scratch {
+        final float[] f;
+        final double[] a;
+        final double[] b;
+        final double[] c;
+        final double[] d;
+
+        Scratch(int n) {
+            f = new float[n];
+            a = new double[n];
+            b = new double[n];
+            c = new double[n];
+            d = new double[n];
+        }
+    }
+
+    private static void overRows(int rows, int c, Parallel parallel, Rows body) {
+        int per = rowsPerChunk(c);
+        int chunks = (rows + per - 1) / per;
+        parallel.chunked(chunks, (thread, from, to) -> {
+            Scratch s = new Scratch(per * c);
+            for (int k = from; k < to; k++) {
+                int first = k * per;
+                body.run(thread, first, Math.min(per, rows - first), s);
+            }
+        });
+    }
 
     /** y_rc = sigma(z_rc + bias_c); y may be z. */
     static void biasActivation(INDArray z, INDArray bias, INDArray y, Activation act, Parallel parallel) {
@@ -36,17 +65,47 @@ final class Kernels {
         Flat zf = Flat.of(z);
         Flat yf = Flat.of(y);
         double[] b = toDoubles(bias);
-        parallel.range(rows, (from, to) -> {
-            double[] row = new double[c];
-            float[] scratch = new float[c];
-            for (int r = from; r < to; r++) {
-                zf.read(r * c, row, c, scratch);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int n = count * c;
+            double[] v = s.a;
+            zf.read(first * c, v, n, s.f);
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
                 for (int j = 0; j < c; j++) {
-                    row[j] = activate(act, row[j] + b[j]);
+                    v[o + j] += b[j];
                 }
-                yf.write(r * c, row, c, scratch);
             }
+            activate(v, n, relu, tanh);
+            yf.write(first * c, v, n, s.f);
         });
+    }
+
+    /** v := sigma(v) on v[0..n). */
+    private static void activate(double[] v, int n, boolean relu, boolean tanh) {
+        if (relu) {
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.max(v[i], 0);
+            }
+        } else if (tanh) {
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.tanh(v[i]);
+            }
+        }
+    }
+
+    /** p := p sigma'(u) on [0..n), with sigma' read off f = sigma(u). */
+    private static void pullActivation(double[] p, double[] f, int n, boolean relu, boolean tanh) {
+        if (relu) {
+            for (int i = 0; i < n; i++) {
+                p[i] = f[i] > 0 ? p[i] : 0;
+            }
+        } else if (tanh) {
+            for (int i = 0; i < n; i++) {
+                p[i] *= 1 - f[i] * f[i];
+            }
+        }
     }
 
     /** du_rc = p_rc sigma'(.) read off y; returns the column sums of du (the bias gradient). */
@@ -55,21 +114,22 @@ final class Kernels {
         Flat yf = Flat.of(y);
         Flat pf = Flat.of(p);
         Flat df = Flat.of(du);
-        double[][] partial = new double[parallel.chunks(rows)][c];
-        parallel.chunked(rows, (chunk, from, to) -> {
-            double[] s = partial[chunk];
-            double[] yr = new double[c];
-            double[] pr = new double[c];
-            float[] scratch = new float[c];
-            for (int r = from; r < to; r++) {
-                yf.read(r * c, yr, c, scratch);
-                pf.read(r * c, pr, c, scratch);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        double[][] partial = new double[parallel.chunks((rows + rowsPerChunk(c) - 1) / rowsPerChunk(c))][c];
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int n = count * c;
+            yf.read(first * c, s.a, n, s.f);
+            pf.read(first * c, s.b, n, s.f);
+            pullActivation(s.b, s.a, n, relu, tanh);
+            double[] sum = partial[t];
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
                 for (int j = 0; j < c; j++) {
-                    pr[j] *= slope(act, yr[j]);
-                    s[j] += pr[j];
+                    sum[j] += s.b[o + j];
                 }
-                df.write(r * c, pr, c, scratch);
             }
+            df.write(first * c, s.b, n, s.f);
         });
         return merge(partial, c);
     }
@@ -87,31 +147,39 @@ final class Kernels {
         Flat yf = Flat.of(y);
         double[] g = toDoubles(gain);
         double[] b = toDoubles(shift);
-        parallel.range(rows, (from, to) -> {
-            double[] n = new double[c];
-            double[] out = new double[c];
-            float[] scratch = new float[c];
-            for (int r = from; r < to; r++) {
-                zf.read(r * c, n, c, scratch);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int n = count * c;
+            double[] v = s.a;
+            double[] out = s.b;
+            double[] inv = s.c;
+            zf.read(first * c, v, n, s.f);
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
                 double mean = 0;
                 for (int j = 0; j < c; j++) {
-                    mean += n[j];
+                    mean += v[o + j];
                 }
                 mean /= c;
                 double var = 0;
                 for (int j = 0; j < c; j++) {
-                    n[j] -= mean;
-                    var += n[j] * n[j];
+                    double d = v[o + j] - mean;
+                    v[o + j] = d;
+                    var += d * d;
                 }
-                double s = 1 / Math.sqrt(var / c + eps);
-                sf.set(r, s);
+                double sr = 1 / Math.sqrt(var / c + eps);
+                inv[r] = sr;
                 for (int j = 0; j < c; j++) {
-                    n[j] *= s;
-                    out[j] = activate(act, g[j] * n[j] + b[j]);
+                    double nj = v[o + j] * sr;
+                    v[o + j] = nj;
+                    out[o + j] = g[j] * nj + b[j];
                 }
-                zf.write(r * c, n, c, scratch);
-                yf.write(r * c, out, c, scratch);
             }
+            activate(out, n, relu, tanh);
+            zf.write(first * c, v, n, s.f);
+            yf.write(first * c, out, n, s.f);
+            sf.write(first, inv, count, s.f);
         });
     }
 
@@ -130,38 +198,44 @@ final class Kernels {
         Flat pf = Flat.of(p);
         Flat df = Flat.of(dz);
         double[] g = toDoubles(gain);
-        int chunks = parallel.chunks(rows);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        int chunks = parallel.chunks((rows + rowsPerChunk(c) - 1) / rowsPerChunk(c));
         double[][] gainSums = new double[chunks][c];
         double[][] shiftSums = new double[chunks][c];
-        parallel.chunked(rows, (chunk, from, to) -> {
-            double[] gs = gainSums[chunk];
-            double[] bs = shiftSums[chunk];
-            double[] yr = new double[c];
-            double[] nr = new double[c];
-            double[] dn = new double[c];
-            float[] scratch = new float[c];
-            for (int r = from; r < to; r++) {
-                yf.read(r * c, yr, c, scratch);
-                nf.read(r * c, nr, c, scratch);
-                pf.read(r * c, dn, c, scratch);
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int len = count * c;
+            double[] du = s.a;
+            double[] nr = s.b;
+            double[] inv = s.c;
+            yf.read(first * c, s.d, len, s.f);
+            pf.read(first * c, du, len, s.f);
+            pullActivation(du, s.d, len, relu, tanh);
+            nf.read(first * c, nr, len, s.f);
+            sf.read(first, inv, count, s.f);
+            double[] gs = gainSums[t];
+            double[] bs = shiftSums[t];
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
                 double meanDn = 0;
                 double meanDnN = 0;
                 for (int j = 0; j < c; j++) {
-                    double du = dn[j] * slope(act, yr[j]);
-                    gs[j] += du * nr[j];
-                    bs[j] += du;
-                    dn[j] = du * g[j];
-                    meanDn += dn[j];
-                    meanDnN += dn[j] * nr[j];
+                    double d = du[o + j];
+                    gs[j] += d * nr[o + j];
+                    bs[j] += d;
+                    double dn = d * g[j];
+                    du[o + j] = dn;
+                    meanDn += dn;
+                    meanDnN += dn * nr[o + j];
                 }
                 meanDn /= c;
                 meanDnN /= c;
-                double s = sf.get(r);
+                double sr = inv[r];
                 for (int j = 0; j < c; j++) {
-                    dn[j] = s * (dn[j] - meanDn - nr[j] * meanDnN);
+                    du[o + j] = sr * (du[o + j] - meanDn - nr[o + j] * meanDnN);
                 }
-                df.write(r * c, dn, c, scratch);
             }
+            df.write(first * c, du, len, s.f);
         });
         return new double[][] {merge(gainSums, c), merge(shiftSums, c)};
     }
@@ -171,21 +245,13 @@ final class Kernels {
         Flat xf = Flat.of(x);
         Flat ff = Flat.of(f);
         Flat of = Flat.of(out);
-        int blocks = (xf.length() + BLOCK - 1) / BLOCK;
-        parallel.range(blocks, (from, to) -> {
-            double[] a = new double[BLOCK];
-            double[] b = new double[BLOCK];
-            float[] scratch = new float[BLOCK];
-            for (int k = from; k < to; k++) {
-                int at = k * BLOCK;
-                int n = Math.min(BLOCK, xf.length() - at);
-                xf.read(at, a, n, scratch);
-                ff.read(at, b, n, scratch);
-                for (int i = 0; i < n; i++) {
-                    a[i] += h * b[i];
-                }
-                of.write(at, a, n, scratch);
+        overRows(xf.length(), 1, parallel, (t, first, count, s) -> {
+            xf.read(first, s.a, count, s.f);
+            ff.read(first, s.b, count, s.f);
+            for (int i = 0; i < count; i++) {
+                s.a[i] += h * s.b[i];
             }
+            of.write(first, s.a, count, s.f);
         });
     }
 

@@ -129,6 +129,12 @@ public final class Trainer {
         }
     }
 
+    /** CPU time of this process (all threads) in nanoseconds, or -1 where the JVM does not tell. */
+    static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() : -1;
+    }
+
     /** Scores a network on a data set in batches (forward passes only). */
     public static Score score(ResidualNetwork network, Parameters w, Dataset data, int batchSize, Workspace workspace) {
         double loss = 0;
@@ -194,6 +200,7 @@ public final class Trainer {
         final double[] losses;
         final long runStart = System.nanoTime();
         long epochStart;
+        long epochCpuStart;
         double epochLoss;
         double lastRate;
         int lastIndex;
@@ -230,6 +237,7 @@ public final class Trainer {
                 }
             } else {
                 epochStart = System.nanoTime();
+                epochCpuStart = processCpuNanos();
             }
             if (k < steps) {
                 // the energy of iteration k is the loss of batch k at the control the k-th step starts from
@@ -240,11 +248,14 @@ public final class Trainer {
 
         private void endEpoch(int epoch, Parameters control) {
             double seconds = (System.nanoTime() - epochStart) / 1e9;
+            long cpu = processCpuNanos();
+            double cpuSeconds = cpu < 0 || epochCpuStart < 0 ? Double.NaN : (cpu - epochCpuStart) / 1e9;
             double trainLoss = epochLoss / stepsPerEpoch;
             long evalStart = System.nanoTime();
             Score s = score(network, control, test, config.batchSize(), workspace);
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-            EpochRecord r = new EpochRecord(epoch, trainLoss, s.loss(), s.accuracy(), seconds, evalSeconds, lastRate);
+            EpochRecord r = new EpochRecord(epoch, trainLoss, s.loss(), s.accuracy(), seconds, cpuSeconds, evalSeconds,
+                    lastRate);
             records.add(r);
             TrainingListener.EpochState state = new TrainingListener.EpochState() {
                 @Override
@@ -263,6 +274,7 @@ public final class Trainer {
             }
             epochLoss = 0;
             epochStart = System.nanoTime();
+            epochCpuStart = processCpuNanos();
         }
     }
 }

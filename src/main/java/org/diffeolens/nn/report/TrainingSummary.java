@@ -64,6 +64,7 @@ public final class TrainingSummary {
             x.put("testLoss", r.testLoss());
             x.put("testAccuracy", r.testAccuracy());
             x.put("seconds", r.seconds());
+            x.put("cpuSeconds", r.cpuSeconds());
             x.put("evalSeconds", r.evalSeconds());
             x.put("learningRate", r.learningRate());
             e.add(x);
