@@ -1,5 +1,7 @@
 package org.diffeolens.nn;
 
+import org.diffeolens.concurrent.Parallel;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -110,7 +112,16 @@ public final class Conv implements Layer {
     }
 
     private static INDArray rows(INDArray m, long from, long to) {
-        return m.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+        return Gemm.rows(m, from, to);
+    }
+
+    /** One patch-matrix buffer per thread (fetched before the threads start: the workspace is single-threaded). */
+    private INDArray[] patchBuffers(Workspace workspace, int threads, DataType type, long rows) {
+        INDArray[] cols = new INDArray[threads];
+        for (int t = 0; t < threads; t++) {
+            cols[t] = workspace.get(this, "cols" + t, type, rows, geometry.patch());
+        }
+        return cols;
     }
 
     @Override
@@ -120,16 +131,22 @@ public final class Conv implements Layer {
         var type = x.dataType();
         INDArray z = workspace.get(this, "z", type, r, outChannels);
         // z = im2col(x) K, a chunk of samples at a time (the patch matrix is 9x the image)
+        // chunks of samples split across threads, each chunk unrolled and multiplied by its thread
         int chunk = chunkSamples(b, type.width());
+        int chunks = (int) ((b + chunk - 1) / chunk);
         long perSample = (long) geometry.outHeight() * geometry.outWidth();
-        INDArray cols = workspace.get(this, "cols", type, chunk * perSample, geometry.patch());
+        Parallel parallel = workspace.parallel();
+        INDArray[] cols = patchBuffers(workspace, parallel.chunks(chunks), type, chunk * perSample);
         INDArray k = w.get(kernel);
-        for (long from = 0; from < b; from += chunk) {
-            long to = Math.min(b, from + chunk);
-            INDArray c = to - from == chunk ? cols : rows(cols, 0, (to - from) * perSample);
-            Im2col.unroll(samples(x, from, to), geometry, c, workspace.parallel());
-            Nd4j.gemm(c, k, rows(z, from * perSample, to * perSample), false, false, 1.0, 0.0);
-        }
+        parallel.chunked(chunks, (t, first, last) -> {
+            for (int i = first; i < last; i++) {
+                long from = (long) i * chunk;
+                long to = Math.min(b, from + chunk);
+                INDArray c = to - from == chunk ? cols[t] : rows(cols[t], 0, (to - from) * perSample);
+                Im2col.unroll(samples(x, from, to), geometry, c, Parallel.serial());
+                Nd4j.gemm(c, k, rows(z, from * perSample, to * perSample), false, false, 1.0, 0.0);
+            }
+        });
         INDArray y = workspace.get(this, "y", type, b, geometry.outHeight(), geometry.outWidth(), outChannels);
         INDArray inverseStd = null;
         if (normalized) {
@@ -151,7 +168,7 @@ public final class Conv implements Layer {
         var type = dy.dataType();
         INDArray dz = workspace.get(this, "dz", type, r, outChannels);
         if (normalized) {
-            double[][] sums = Kernels.normBackward(t.output(), t.normalized(), t.inverseStd(), dy, w.get(gain), dz,
+            double[][] sums = Kernels.normBackward(t.normalized(), t.inverseStd(), dy, w.get(gain), w.get(shift), dz,
                     activation, workspace.parallel());
             Kernels.addScaled(grad.get(gain), scale, sums[0]);
             Kernels.addScaled(grad.get(shift), scale, sums[1]);
@@ -175,21 +192,36 @@ public final class Conv implements Layer {
             dz4 = dz.reshape('c', b, g.height(), g.width(), outChannels);
         }
         int chunk = chunkSamples(b, type.width());
+        int chunks = (int) ((b + chunk - 1) / chunk);
         long perSample = (long) g.outHeight() * g.outWidth();
-        INDArray cols = workspace.get(this, "cols", type, chunk * perSample, g.patch());
-        INDArray gk = grad.get(kernel);
-        for (long from = 0; from < b; from += chunk) {
-            long to = Math.min(b, from + chunk);
-            INDArray c = to - from == chunk ? cols : rows(cols, 0, (to - from) * perSample);
-            INDArray dzRows = rows(dz, from * perSample, to * perSample);
-            // grad K += scale im2col(x)^T dz, the patches unrolled again chunk by chunk
-            Im2col.unroll(samples(t.input(), from, to), g, c, workspace.parallel());
-            Nd4j.gemm(c, dzRows, gk, true, false, scale, 1.0);
-            if (needInput) {
-                Im2col.unroll(samples(dz4, from, to), g, c, workspace.parallel());
-                Nd4j.gemm(c, flipped, rows(dx.reshape('c', r, outChannels), from * perSample, to * perSample),
-                        false, false, 1.0, 0.0);
+        Parallel parallel = workspace.parallel();
+        int threads = parallel.chunks(chunks);
+        INDArray[] cols = patchBuffers(workspace, threads, type, chunk * perSample);
+        // each thread sums im2col(x)^T dz over its chunks into its own partial kernel gradient
+        INDArray[] partial = new INDArray[threads];
+        for (int i = 0; i < threads; i++) {
+            partial[i] = workspace.get(this, "dK" + i, type, g.patch(), outChannels);
+        }
+        INDArray fl = flipped;
+        INDArray dxRows = needInput ? dx.reshape('c', r, outChannels) : null;
+        INDArray dz4f = dz4;
+        INDArray input = t.input();
+        parallel.chunked(chunks, (th, first, last) -> {
+            for (int i = first; i < last; i++) {
+                long from = (long) i * chunk;
+                long to = Math.min(b, from + chunk);
+                INDArray c = to - from == chunk ? cols[th] : rows(cols[th], 0, (to - from) * perSample);
+                Im2col.unroll(samples(input, from, to), g, c, Parallel.serial());
+                Nd4j.gemm(c, rows(dz, from * perSample, to * perSample), partial[th], true, false, 1.0, i == first ? 0.0 : 1.0);
+                if (needInput) {
+                    Im2col.unroll(samples(dz4f, from, to), g, c, Parallel.serial());
+                    Nd4j.gemm(c, fl, rows(dxRows, from * perSample, to * perSample), false, false, 1.0, 0.0);
+                }
             }
+        });
+        INDArray gk = grad.get(kernel);
+        for (INDArray p : partial) {
+            Nd4j.getBlasWrapper().level1().axpy(gk.length(), scale, p, gk);
         }
         return dx;
     }

@@ -1,7 +1,6 @@
 package org.diffeolens.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fully connected layer y = sigma(x W + b) on flattened samples: x [b, in], W [in, out], b [out];
@@ -64,7 +63,7 @@ public final class Dense implements Layer {
         long b = x.size(0);
         INDArray x2 = x.reshape('c', b, in);
         INDArray y = workspace.get(this, "y", x.dataType(), b, out);
-        Nd4j.gemm(x2, w.get(weight), y, false, false, 1.0, 0.0);
+        Gemm.times(x2, w.get(weight), y, workspace.parallel(), false);
         Kernels.biasActivation(y, w.get(bias), y, activation, workspace.parallel());
         return new DenseTape(x2, y);
     }
@@ -77,12 +76,12 @@ public final class Dense implements Layer {
         INDArray du = workspace.get(this, "du", dy.dataType(), b, out);
         double[] sums = Kernels.activationBackward(t.output(), dy, du, activation, out, workspace.parallel());
         Kernels.addScaled(grad.get(bias), scale, sums);
-        Nd4j.gemm(t.input(), du, grad.get(weight), true, false, scale, 1.0);
+        Gemm.addTransposeTimes(t.input(), du, grad.get(weight), scale, workspace.parallel(), workspace, this);
         if (!needInput) {
             return null;
         }
         INDArray dx = workspace.get(this, "dx", dy.dataType(), b, in);
-        Nd4j.gemm(du, w.get(weight), dx, false, true, 1.0, 0.0);
+        Gemm.times(du, w.get(weight), dx, workspace.parallel(), true);
         long[] shape = new long[inputShape.length + 1];
         shape[0] = b;
         System.arraycopy(inputShape, 0, shape, 1, inputShape.length);

@@ -1,6 +1,7 @@
 package org.diffeolens.nn;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.diffeolens.concurrent.Parallel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -8,8 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Unrolls channels-last images into the patch matrix of a convolution, so that the convolution is
  * one matrix product (done by ND4J): row (b, oy, ox) of cols holds the kernel x kernel x channels
  * window at (oy stride - padding, ox stride - padding), in (ky, kx, c) order, zeros outside the
- * image. Pure data movement: each run of kernel x channels contiguous values is one bulk memory
- * copy, samples are split across threads.
+ * image. Pure data movement, a sample at a time: one bulk read of the image, each run of
+ * kernel x channels contiguous values one array copy, one bulk write of its rows; samples are
+ * split across threads. Works on bytes, so float32 and float64 alike.
  */
 final class Im2col {
 
@@ -29,40 +31,43 @@ final class Im2col {
         if (cOff + cols.length() * es > Integer.MAX_VALUE || xOff + x.length() * es > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("im2col: batch too large for one pass (over 2 GiB)");
         }
-        int c = g.channels();
+        int c = g.channels() * es;
         int k = g.kernel();
+        int imageBytes = g.height() * g.width() * c;
         int rowBytes = g.patch() * es;
-        int runBytes = k * c * es;
-        byte[] zeros = new byte[runBytes];
+        int sampleRows = g.outHeight() * g.outWidth();
         parallel.range(batch, (from, to) -> {
             ByteBuffer src = x.data().asNio();
             ByteBuffer dst = cols.data().asNio();
+            byte[] image = new byte[imageBytes];
+            byte[] out = new byte[sampleRows * rowBytes];
             for (int b = from; b < to; b++) {
+                src.get((int) xOff + b * imageBytes, image, 0, imageBytes);
                 for (int oy = 0; oy < g.outHeight(); oy++) {
                     for (int ox = 0; ox < g.outWidth(); ox++) {
-                        int row = (int) cOff + ((b * g.outHeight() + oy) * g.outWidth() + ox) * rowBytes;
+                        int row = (oy * g.outWidth() + ox) * rowBytes;
                         int x0 = ox * g.stride() - g.padding();
                         // kernel columns kx in [lo, hi) fall inside the image
                         int lo = Math.max(0, -x0);
                         int hi = Math.min(k, g.width() - x0);
                         for (int ky = 0; ky < k; ky++) {
                             int iy = oy * g.stride() - g.padding() + ky;
-                            int run = row + ky * runBytes;
+                            int run = row + ky * k * c;
                             if (iy < 0 || iy >= g.height() || lo >= hi) {
-                                dst.put(run, zeros, 0, runBytes);
+                                Arrays.fill(out, run, run + k * c, (byte) 0);
                                 continue;
                             }
                             if (lo > 0) {
-                                dst.put(run, zeros, 0, lo * c * es);
+                                Arrays.fill(out, run, run + lo * c, (byte) 0);
                             }
-                            int from0 = (int) xOff + (((b * g.height() + iy) * g.width()) + x0 + lo) * c * es;
-                            dst.put(run + lo * c * es, src, from0, (hi - lo) * c * es);
+                            System.arraycopy(image, (iy * g.width() + x0 + lo) * c, out, run + lo * c, (hi - lo) * c);
                             if (hi < k) {
-                                dst.put(run + hi * c * es, zeros, 0, (k - hi) * c * es);
+                                Arrays.fill(out, run + hi * c, run + k * c, (byte) 0);
                             }
                         }
                     }
                 }
+                dst.put((int) cOff + b * sampleRows * rowBytes, out, 0, out.length);
             }
         });
     }

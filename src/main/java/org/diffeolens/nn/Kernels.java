@@ -2,6 +2,7 @@ package org.diffeolens.nn;
 
 import org.diffeolens.concurrent.Parallel;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Fused element-wise passes of the layers, on [rows, channels] matrices in native memory: bias or
@@ -82,6 +83,44 @@ final class Kernels {
         });
     }
 
+    /** sum of v[o..o+n), in four interleaved partial sums (independent add chains run in parallel). */
+    private static double sum(double[] v, int o, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += v[o + j];
+            s1 += v[o + j + 1];
+            s2 += v[o + j + 2];
+            s3 += v[o + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += v[o + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** sum of a[i] b[i] over [o, o+n), four partial sums. */
+    private static double dot(double[] a, double[] b, int o, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += a[o + j] * b[o + j];
+            s1 += a[o + j + 1] * b[o + j + 1];
+            s2 += a[o + j + 2] * b[o + j + 2];
+            s3 += a[o + j + 3] * b[o + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += a[o + j] * b[o + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
     /** v := sigma(v) on v[0..n). */
     private static void activate(double[] v, int n, boolean relu, boolean tanh) {
         if (relu) {
@@ -98,8 +137,10 @@ final class Kernels {
     /** p := p sigma'(u) on [0..n), with sigma' read off f = sigma(u). */
     private static void pullActivation(double[] p, double[] f, int n, boolean relu, boolean tanh) {
         if (relu) {
+            // f >= 0, so ceil(min(f, 1)) is exactly the step 1[f > 0]: branch-free and vectorized,
+            // where a branch on the random signs would mispredict half the time
             for (int i = 0; i < n; i++) {
-                p[i] = f[i] > 0 ? p[i] : 0;
+                p[i] *= Math.ceil(Math.min(f[i], 1.0));
             }
         } else if (tanh) {
             for (int i = 0; i < n; i++) {
@@ -157,17 +198,11 @@ final class Kernels {
             zf.read(first * c, v, n, s.f);
             for (int r = 0; r < count; r++) {
                 int o = r * c;
-                double mean = 0;
+                double mean = sum(v, o, c) / c;
                 for (int j = 0; j < c; j++) {
-                    mean += v[o + j];
+                    v[o + j] -= mean;
                 }
-                mean /= c;
-                double var = 0;
-                for (int j = 0; j < c; j++) {
-                    double d = v[o + j] - mean;
-                    v[o + j] = d;
-                    var += d * d;
-                }
+                double var = dot(v, v, o, c);
                 double sr = 1 / Math.sqrt(var / c + eps);
                 inv[r] = sr;
                 for (int j = 0; j < c; j++) {
@@ -184,20 +219,20 @@ final class Kernels {
     }
 
     /**
-     * Pullback of {@link #normForward} for a covector p on y: du = p sigma'; dn = gain du;
+     * Pullback of {@link #normForward} for a covector p on y = sigma(gain n + shift): du = p sigma'; dn = gain du;
      * dz = s (dn - mean(dn) - n mean(dn n)) (the LayerNorm pullback) written to dz.
      * Returns {sum_r du n, sum_r du}: the gain and shift gradients.
      */
-    static double[][] normBackward(INDArray y, INDArray n, INDArray invStd, INDArray p, INDArray gain, INDArray dz,
+    static double[][] normBackward(INDArray n, INDArray invStd, INDArray p, INDArray gain, INDArray shift, INDArray dz,
                                    Activation act, Parallel parallel) {
         int c = (int) gain.length();
-        int rows = (int) (y.length() / c);
-        Flat yf = Flat.of(y);
+        int rows = (int) (n.length() / c);
         Flat nf = Flat.of(n);
         Flat sf = Flat.of(invStd);
         Flat pf = Flat.of(p);
         Flat df = Flat.of(dz);
         double[] g = toDoubles(gain);
+        double[] b = toDoubles(shift);
         boolean relu = act == Activation.RELU;
         boolean tanh = act == Activation.TANH;
         int chunks = parallel.chunks((rows + rowsPerChunk(c) - 1) / rowsPerChunk(c));
@@ -208,28 +243,31 @@ final class Kernels {
             double[] du = s.a;
             double[] nr = s.b;
             double[] inv = s.c;
-            yf.read(first * c, s.d, len, s.f);
-            pf.read(first * c, du, len, s.f);
-            pullActivation(du, s.d, len, relu, tanh);
+            // y = sigma(gain n + shift) again, cheaper than reading it back
             nf.read(first * c, nr, len, s.f);
+            double[] y = s.d;
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
+                for (int j = 0; j < c; j++) {
+                    y[o + j] = g[j] * nr[o + j] + b[j];
+                }
+            }
+            activate(y, len, relu, tanh);
+            pf.read(first * c, du, len, s.f);
+            pullActivation(du, y, len, relu, tanh);
             sf.read(first, inv, count, s.f);
             double[] gs = gainSums[t];
             double[] bs = shiftSums[t];
             for (int r = 0; r < count; r++) {
                 int o = r * c;
-                double meanDn = 0;
-                double meanDnN = 0;
                 for (int j = 0; j < c; j++) {
                     double d = du[o + j];
                     gs[j] += d * nr[o + j];
                     bs[j] += d;
-                    double dn = d * g[j];
-                    du[o + j] = dn;
-                    meanDn += dn;
-                    meanDnN += dn * nr[o + j];
+                    du[o + j] = d * g[j];
                 }
-                meanDn /= c;
-                meanDnN /= c;
+                double meanDn = sum(du, o, c) / c;
+                double meanDnN = dot(du, nr, o, c) / c;
                 double sr = inv[r];
                 for (int j = 0; j < c; j++) {
                     du[o + j] = sr * (du[o + j] - meanDn - nr[o + j] * meanDnN);
@@ -240,19 +278,12 @@ final class Kernels {
         return new double[][] {merge(gainSums, c), merge(shiftSums, c)};
     }
 
-    /** out = x + h f: one explicit Euler step of the flow (out may be x). */
-    static void eulerStep(INDArray x, double h, INDArray f, INDArray out, Parallel parallel) {
-        Flat xf = Flat.of(x);
-        Flat ff = Flat.of(f);
-        Flat of = Flat.of(out);
-        overRows(xf.length(), 1, parallel, (t, first, count, s) -> {
-            xf.read(first, s.a, count, s.f);
-            ff.read(first, s.b, count, s.f);
-            for (int i = 0; i < count; i++) {
-                s.a[i] += h * s.b[i];
-            }
-            of.write(first, s.a, count, s.f);
-        });
+    /** out = x + h f: one explicit Euler step of the flow (out may be x); a copy and a BLAS axpy. */
+    static void eulerStep(INDArray x, double h, INDArray f, INDArray out) {
+        if (out != x) {
+            out.assign(x);
+        }
+        Nd4j.getBlasWrapper().level1().axpy(out.length(), h, f, out);
     }
 
     /** g_j += scale * sums_j, into a parameter-gradient tensor. */

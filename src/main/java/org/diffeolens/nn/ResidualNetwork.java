@@ -114,7 +114,7 @@ public final class ResidualNetwork {
             Layer.Tape t = fields.get(k).forward(w, state, workspace);
             tapes.add(t);
             INDArray next = workspace.get(this, "x" + (k + 1), state.dataType(), state.shape());
-            Kernels.eulerStep(state, spec.step(), t.output(), next, workspace.parallel());
+            Kernels.eulerStep(state, spec.step(), t.output(), next);
             states.add(next);
             state = next;
         }
@@ -153,7 +153,7 @@ public final class ResidualNetwork {
         for (int k = fields.size() - 1; k >= 0; k--) {
             // v = (df/dx)^T p_{k+1}, grad W_k += h (df/dW)^T p_{k+1}; then p_k = p_{k+1} + h v
             INDArray v = fields.get(k).backward(w, t.fieldTape(k), adjoint, grad, spec.step(), true, workspace);
-            Kernels.eulerStep(adjoint, spec.step(), v, adjoint, workspace.parallel());
+            Kernels.eulerStep(adjoint, spec.step(), v, adjoint);
         }
         stem.backward(w, t.stemTape(), adjoint, grad, 1.0, false, workspace);
         if (weightDecay != 0) {
@@ -190,7 +190,7 @@ public final class ResidualNetwork {
         for (int k = 0; k < fields.size(); k++) {
             INDArray f = fields.get(k).forward(w, state, workspace).output();
             INDArray next = workspace.get(this, "x" + (k + 1), state.dataType(), state.shape());
-            Kernels.eulerStep(state, spec.step(), f, next, workspace.parallel());
+            Kernels.eulerStep(state, spec.step(), f, next);
             state = next;
         }
         return Kernels.argmaxRows(head.forward(w, state, workspace).output());

@@ -110,7 +110,9 @@ public final class Trainer {
                     network.layout().length()));
         }
         MinimizationResult<Parameters> r;
-        try (NativeThreads ignored = NativeThreads.use(config.threads())) {
+        // the threads are ours (Workspace's Parallel): ND4J's and OpenBLAS's own pools run one thread,
+        // so no native thread rendezvous per call (see docs/nd4j-speed.md)
+        try (NativeThreads ignored = NativeThreads.use(1)) {
             r = minimizer.minimize(k -> network.on(batches.batch(k), config.weightDecay(), workspace), initial);
         }
         TrainingResult result = new TrainingResult(r.control(), tracker.records, tracker.stepLosses(), r.reason(),

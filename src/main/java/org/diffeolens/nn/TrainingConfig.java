@@ -9,7 +9,8 @@ import org.diffeolens.flow.Optimizer;
 /**
  * How to train: epochs of shuffled mini-batches (seeded), one of the optimizers of {@code flow/}
  * with a learning-rate schedule over the whole run, weight decay lambda (the regularizing energy
- * lambda/2 ||W||^2), and the number of threads (ND4J's and the Java kernels').
+ * lambda/2 ||W||^2), and the number of threads: the trainer splits matrix products and element-wise
+ * passes across that many Java threads, each calling ND4J single-threaded.
  */
 public record TrainingConfig(int epochs, int batchSize, long seed, OptimizerKind optimizer, double learningRate,
                              double momentum, Schedule schedule, double weightDecay, int threads) {
