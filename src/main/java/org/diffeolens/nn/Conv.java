@@ -126,6 +126,20 @@ public final class Conv implements Layer {
 
     @Override
     public Tape forward(Parameters w, INDArray x, Workspace workspace) {
+        return forward(w, x, 0, null, workspace);
+    }
+
+    /** For a normalized 'same' field, the Euler step is fused into the normalization pass. */
+    @Override
+    public Tape forwardStep(Parameters w, INDArray x, double h, INDArray next, Workspace workspace) {
+        if (!normalized) {
+            return Layer.super.forwardStep(w, x, h, next, workspace);
+        }
+        return forward(w, x, h, next, workspace);
+    }
+
+    /** next null: y = f(x) into the workspace; otherwise next = x + h f(x) and the tape has no output. */
+    private Tape forward(Parameters w, INDArray x, double h, INDArray next, Workspace workspace) {
         long b = x.size(0);
         long r = rows(b);
         var type = x.dataType();
@@ -147,6 +161,12 @@ public final class Conv implements Layer {
                 Nd4j.gemm(c, k, rows(z, from * perSample, to * perSample), false, false, 1.0, 0.0);
             }
         });
+        if (next != null) {
+            INDArray inverseStd = workspace.get(this, "s", type, r);
+            Kernels.normForward(z, w.get(gain), w.get(shift), inverseStd, x, h, next, activation, NORM_EPSILON,
+                    workspace.parallel());
+            return new ConvTape(x, z, inverseStd, null);
+        }
         INDArray y = workspace.get(this, "y", type, b, geometry.outHeight(), geometry.outWidth(), outChannels);
         INDArray inverseStd = null;
         if (normalized) {
@@ -162,6 +182,25 @@ public final class Conv implements Layer {
     @Override
     public INDArray backward(Parameters w, Tape tape, INDArray dy, Parameters grad, double scale, boolean needInput,
                              Workspace workspace) {
+        return backward(w, tape, dy, grad, scale, needInput, 0, workspace);
+    }
+
+    /** For a normalized 'same' field, p += h (df/dx)^T p goes straight into p by the last matrix product. */
+    @Override
+    public void backwardStep(Parameters w, Tape tape, INDArray p, Parameters grad, double h, Workspace workspace) {
+        if (!normalized) {
+            Layer.super.backwardStep(w, tape, p, grad, h, workspace);
+            return;
+        }
+        backward(w, tape, p, grad, h, true, h, workspace);
+    }
+
+    /**
+     * accumulate 0: returns dx = (dy/dx)^T dy in the workspace; accumulate h != 0: adds
+     * h (dy/dx)^T dy into dy itself (dy is read in full before it is written) and returns it.
+     */
+    private INDArray backward(Parameters w, Tape tape, INDArray dy, Parameters grad, double scale, boolean needInput,
+                              double accumulate, Workspace workspace) {
         ConvTape t = (ConvTape) tape;
         long b = dy.size(0);
         long r = rows(b);
@@ -188,7 +227,7 @@ public final class Conv implements Layer {
             // dx = conv(dz, flipped kernel), the transpose of the convolution
             flipped = workspace.get(this, "kflip", type, g.patch(), outChannels);
             Kernels.flipKernel(w.get(kernel), g.kernel(), outChannels, flipped);
-            dx = workspace.get(this, "dx", type, b, g.height(), g.width(), outChannels);
+            dx = accumulate != 0 ? dy : workspace.get(this, "dx", type, b, g.height(), g.width(), outChannels);
             dz4 = dz.reshape('c', b, g.height(), g.width(), outChannels);
         }
         int chunk = chunkSamples(b, type.width());
@@ -215,7 +254,8 @@ public final class Conv implements Layer {
                 Nd4j.gemm(c, rows(dz, from * perSample, to * perSample), partial[th], true, false, 1.0, i == first ? 0.0 : 1.0);
                 if (needInput) {
                     Im2col.unroll(samples(dz4f, from, to), g, c, Parallel.serial());
-                    Nd4j.gemm(c, fl, rows(dxRows, from * perSample, to * perSample), false, false, 1.0, 0.0);
+                    Nd4j.gemm(c, fl, rows(dxRows, from * perSample, to * perSample), false, false,
+                            accumulate != 0 ? accumulate : 1.0, accumulate != 0 ? 1.0 : 0.0);
                 }
             }
         });

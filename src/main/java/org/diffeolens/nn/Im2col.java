@@ -1,7 +1,6 @@
 package org.diffeolens.nn;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import org.diffeolens.concurrent.Parallel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -11,7 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * window at (oy stride - padding, ox stride - padding), in (ky, kx, c) order, zeros outside the
  * image. Pure data movement, a sample at a time: one bulk read of the image, each run of
  * kernel x channels contiguous values one array copy, one bulk write of its rows; samples are
- * split across threads. Works on bytes, so float32 and float64 alike.
+ * split across threads. The padding positions are the same for every sample and are never
+ * written, so the zeros of the freshly allocated row buffer serve them all. Works on bytes, so
+ * float32 and float64 alike.
  */
 final class Im2col {
 
@@ -52,17 +53,9 @@ final class Im2col {
                         int hi = Math.min(k, g.width() - x0);
                         for (int ky = 0; ky < k; ky++) {
                             int iy = oy * g.stride() - g.padding() + ky;
-                            int run = row + ky * k * c;
-                            if (iy < 0 || iy >= g.height() || lo >= hi) {
-                                Arrays.fill(out, run, run + k * c, (byte) 0);
-                                continue;
-                            }
-                            if (lo > 0) {
-                                Arrays.fill(out, run, run + lo * c, (byte) 0);
-                            }
-                            System.arraycopy(image, (iy * g.width() + x0 + lo) * c, out, run + lo * c, (hi - lo) * c);
-                            if (hi < k) {
-                                Arrays.fill(out, run + hi * c, run + k * c, (byte) 0);
+                            if (iy >= 0 && iy < g.height() && lo < hi) {
+                                System.arraycopy(image, (iy * g.width() + x0 + lo) * c, out, row + (ky * k + lo) * c,
+                                        (hi - lo) * c);
                             }
                         }
                     }

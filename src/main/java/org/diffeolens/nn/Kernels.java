@@ -181,11 +181,22 @@ final class Kernels {
      */
     static void normForward(INDArray z, INDArray gain, INDArray shift, INDArray invStd, INDArray y,
                             Activation act, double eps, Parallel parallel) {
+        normForward(z, gain, shift, invStd, null, 0, y, act, eps, parallel);
+    }
+
+    /**
+     * {@link #normForward} fused with the Euler step of a residual block: writes
+     * out = x + h sigma(gain n + shift) (x null: out = sigma(gain n + shift)), so that neither f
+     * nor a separate step pass goes through memory.
+     */
+    static void normForward(INDArray z, INDArray gain, INDArray shift, INDArray invStd, INDArray x, double h,
+                            INDArray result, Activation act, double eps, Parallel parallel) {
         int c = (int) gain.length();
         int rows = (int) (z.length() / c);
         Flat zf = Flat.of(z);
         Flat sf = Flat.of(invStd);
-        Flat yf = Flat.of(y);
+        Flat yf = Flat.of(result);
+        Flat xf = x == null ? null : Flat.of(x);
         double[] g = toDoubles(gain);
         double[] b = toDoubles(shift);
         boolean relu = act == Activation.RELU;
@@ -212,6 +223,13 @@ final class Kernels {
                 }
             }
             activate(out, n, relu, tanh);
+            if (xf != null) {
+                double[] xs = s.d;
+                xf.read(first * c, xs, n, s.f);
+                for (int i = 0; i < n; i++) {
+                    out[i] = xs[i] + h * out[i];
+                }
+            }
             zf.write(first * c, v, n, s.f);
             yf.write(first * c, out, n, s.f);
             sf.write(first, inv, count, s.f);

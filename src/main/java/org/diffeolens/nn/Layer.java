@@ -29,6 +29,25 @@ public interface Layer {
     INDArray backward(Parameters w, Tape tape, INDArray dy, Parameters grad, double scale, boolean needInput,
                       Workspace workspace);
 
+    /**
+     * One Euler step of a residual block whose vector field is this layer: next = x + h f(x).
+     * Returns the tape of f (its output may be absent from the tape of a fused step).
+     */
+    default Tape forwardStep(Parameters w, INDArray x, double h, INDArray next, Workspace workspace) {
+        Tape t = forward(w, x, workspace);
+        Kernels.eulerStep(x, h, t.output(), next);
+        return t;
+    }
+
+    /**
+     * One step of the adjoint sweep through that block, in place: grad += h (df/dtheta)^T p and
+     * p := p + h (df/dx)^T p (the discrete adjoint p_k = p_{k+1} + h (df/dx)^T p_{k+1}).
+     */
+    default void backwardStep(Parameters w, Tape tape, INDArray p, Parameters grad, double h, Workspace workspace) {
+        INDArray v = backward(w, tape, p, grad, h, true, workspace);
+        Kernels.eulerStep(p, h, v, p);
+    }
+
     /** One line for summaries ("conv3x3 32->32, channel norm, relu"). */
     String describe();
 

@@ -111,10 +111,8 @@ public final class ResidualNetwork {
         INDArray state = stemTape.output();
         states.add(state);
         for (int k = 0; k < fields.size(); k++) {
-            Layer.Tape t = fields.get(k).forward(w, state, workspace);
-            tapes.add(t);
             INDArray next = workspace.get(this, "x" + (k + 1), state.dataType(), state.shape());
-            Kernels.eulerStep(state, spec.step(), t.output(), next);
+            tapes.add(fields.get(k).forwardStep(w, state, spec.step(), next, workspace));
             states.add(next);
             state = next;
         }
@@ -151,9 +149,8 @@ public final class ResidualNetwork {
         INDArray adjoint = workspace.get(this, "p", p.dataType(), p.shape());
         adjoint.assign(p);
         for (int k = fields.size() - 1; k >= 0; k--) {
-            // v = (df/dx)^T p_{k+1}, grad W_k += h (df/dW)^T p_{k+1}; then p_k = p_{k+1} + h v
-            INDArray v = fields.get(k).backward(w, t.fieldTape(k), adjoint, grad, spec.step(), true, workspace);
-            Kernels.eulerStep(adjoint, spec.step(), v, adjoint);
+            // grad W_k += h (df/dW)^T p_{k+1}; p_k = p_{k+1} + h (df/dx)^T p_{k+1}
+            fields.get(k).backwardStep(w, t.fieldTape(k), adjoint, grad, spec.step(), workspace);
         }
         stem.backward(w, t.stemTape(), adjoint, grad, 1.0, false, workspace);
         if (weightDecay != 0) {
@@ -188,9 +185,8 @@ public final class ResidualNetwork {
         INDArray x = inputs.dataType() == w.dataType() ? inputs : inputs.castTo(w.dataType());
         INDArray state = stem.forward(w, x, workspace).output();
         for (int k = 0; k < fields.size(); k++) {
-            INDArray f = fields.get(k).forward(w, state, workspace).output();
             INDArray next = workspace.get(this, "x" + (k + 1), state.dataType(), state.shape());
-            Kernels.eulerStep(state, spec.step(), f, next);
+            fields.get(k).forwardStep(w, state, spec.step(), next, workspace);
             state = next;
         }
         return Kernels.argmaxRows(head.forward(w, state, workspace).output());
