@@ -340,12 +340,12 @@ final class Kernels {
         return loss / labels.length;
     }
 
-    /** dL/dlogits of the mean cross-entropy: (p - onehot(labels)) / b. */
-    static void crossEntropyPullback(INDArray probabilities, int[] labels, INDArray out) {
+    /** dL/dlogits of the cross-entropy summed over the rows and scaled: (p - onehot(labels)) scale. */
+    static void crossEntropyPullback(INDArray probabilities, int[] labels, double scale, INDArray out) {
         int k = (int) probabilities.size(1);
         Flat p = Flat.of(probabilities);
         Flat d = Flat.of(out);
-        double inv = 1.0 / labels.length;
+        double inv = scale;
         for (int i = 0; i < labels.length; i++) {
             for (int j = 0; j < k; j++) {
                 d.set(i * k + j, (p.get(i * k + j) - (labels[i] == j ? 1 : 0)) * inv);

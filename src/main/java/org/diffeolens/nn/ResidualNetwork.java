@@ -7,6 +7,7 @@ import org.diffeolens.nn.data.Batch;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A residual classifier as a discretized flow (see {@link NetworkSpec}): the forward pass integrates
@@ -101,9 +102,33 @@ public final class ResidualNetwork {
         }
     }
 
-    /** The forward pass on a batch, keeping what the adjoint needs, with weight decay lambda. */
+    /**
+     * The forward pass on a batch, keeping what the adjoint needs, with weight decay lambda. With
+     * a multi-threaded workspace the batch is split into one part per thread, each run through
+     * the whole network by its thread (the layers have no batch statistics, so the parts are
+     * independent until the loss averages them): two joins per step instead of one per layer.
+     */
     public Trajectory forward(Parameters w, Batch batch, double weightDecay, Workspace workspace) {
         requireLayout(w);
+        double regularization = regularization(w, weightDecay);
+        int n = workspace.parallel().chunks(batch.size());
+        if (n == 1) {
+            return forwardPart(w, batch, regularization, workspace);
+        }
+        Workspace[] sub = workspace.parts(n);
+        Batch[] pieces = new Batch[n];
+        for (int i = 0; i < n; i++) {
+            int from = (int) ((long) i * batch.size() / n);
+            int to = (int) ((long) (i + 1) * batch.size() / n);
+            pieces[i] = new Batch(batch.inputs().get(NDArrayIndex.interval(from, to), NDArrayIndex.all(),
+                    NDArrayIndex.all(), NDArrayIndex.all()), java.util.Arrays.copyOfRange(batch.labels(), from, to));
+        }
+        Trajectory[] parts = new Trajectory[n];
+        workspace.parallel().chunked(n, (i, from, to) -> parts[i] = forwardPart(w, pieces[i], 0, sub[i]));
+        return Trajectory.combined(w, batch, List.of(parts), regularization);
+    }
+
+    private Trajectory forwardPart(Parameters w, Batch batch, double regularization, Workspace workspace) {
         INDArray x = batch.inputs().dataType() == w.dataType() ? batch.inputs() : batch.inputs().castTo(w.dataType());
         Layer.Tape stemTape = stem.forward(w, x, workspace);
         List<INDArray> states = new ArrayList<>(fields.size() + 1);
@@ -120,8 +145,7 @@ public final class ResidualNetwork {
         INDArray logits = headTape.output();
         INDArray probabilities = workspace.get(this, "probabilities", logits.dataType(), logits.shape());
         double loss = Kernels.softmaxCrossEntropy(logits, batch.labels(), probabilities);
-        return new Trajectory(w, batch, stemTape, tapes, states, headTape, probabilities, loss,
-                regularization(w, weightDecay));
+        return new Trajectory(w, batch, stemTape, tapes, states, headTape, probabilities, loss, regularization);
     }
 
     /** lambda/2 sum ||W||^2 over the tensors that decay (kernels and weight matrices). */
@@ -139,20 +163,28 @@ public final class ResidualNetwork {
         return 0.5 * weightDecay * s;
     }
 
-    /** dE/dW by the discrete adjoint sweep over a trajectory of {@link #forward}. */
+    /** dE/dW by the discrete adjoint sweep over a trajectory of {@link #forward} (in the same workspace). */
     public Parameters gradient(Trajectory t, double weightDecay, Workspace workspace) {
         Parameters w = t.control();
         Parameters grad = Parameters.zeros(layout, w.dataType());
-        INDArray dLogits = workspace.get(this, "dlogits", w.dataType(), t.probabilities().shape());
-        Kernels.crossEntropyPullback(t.probabilities(), t.batch().labels(), dLogits);
-        INDArray p = head.backward(w, t.headTape(), dLogits, grad, 1.0, true, workspace);
-        INDArray adjoint = workspace.get(this, "p", p.dataType(), p.shape());
-        adjoint.assign(p);
-        for (int k = fields.size() - 1; k >= 0; k--) {
-            // grad W_k += h (df/dW)^T p_{k+1}; p_k = p_{k+1} + h (df/dx)^T p_{k+1}
-            fields.get(k).backwardStep(w, t.fieldTape(k), adjoint, grad, spec.step(), workspace);
+        double lossScale = 1.0 / t.batch().size();
+        List<Trajectory> parts = t.parts();
+        if (parts.isEmpty()) {
+            gradientPart(t, grad, lossScale, workspace);
+        } else {
+            // each thread pulls its part back into its own gradient; the sum is taken in part order
+            int n = parts.size();
+            Workspace[] sub = workspace.parts(n);
+            Parameters[] g = new Parameters[n];
+            g[0] = grad;
+            for (int i = 1; i < n; i++) {
+                g[i] = Parameters.zeros(layout, w.dataType());
+            }
+            workspace.parallel().chunked(n, (i, from, to) -> gradientPart(parts.get(i), g[i], lossScale, sub[i]));
+            for (int i = 1; i < n; i++) {
+                Nd4j.getBlasWrapper().level1().axpy(grad.flat().length(), 1.0, g[i].flat(), grad.flat());
+            }
         }
-        stem.backward(w, t.stemTape(), adjoint, grad, 1.0, false, workspace);
         if (weightDecay != 0) {
             for (int i = 0; i < layout.size(); i++) {
                 if (layout.entry(i).decays()) {
@@ -162,6 +194,21 @@ public final class ResidualNetwork {
             }
         }
         return grad;
+    }
+
+    /** The adjoint sweep of one part, its loss scaled by lossScale (1 / the whole batch's size). */
+    private void gradientPart(Trajectory t, Parameters grad, double lossScale, Workspace workspace) {
+        Parameters w = t.control();
+        INDArray dLogits = workspace.get(this, "dlogits", w.dataType(), t.probabilities().shape());
+        Kernels.crossEntropyPullback(t.probabilities(), t.batch().labels(), lossScale, dLogits);
+        INDArray p = head.backward(w, t.headTape(), dLogits, grad, 1.0, true, workspace);
+        INDArray adjoint = workspace.get(this, "p", p.dataType(), p.shape());
+        adjoint.assign(p);
+        for (int k = fields.size() - 1; k >= 0; k--) {
+            // grad W_k += h (df/dW)^T p_{k+1}; p_k = p_{k+1} + h (df/dx)^T p_{k+1}
+            fields.get(k).backwardStep(w, t.fieldTape(k), adjoint, grad, spec.step(), workspace);
+        }
+        stem.backward(w, t.stemTape(), adjoint, grad, 1.0, false, workspace);
     }
 
     /**

@@ -9,8 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * What one thread needs to run a network: its degree of parallelism for the Java-side copies
- * (im2col), and reusable arrays for the forward and backward sweeps, one per (owner, slot, type,
+ * What a network needs to run: its degree of parallelism (a batch is split into that many parts,
+ * each run through the whole network by one thread in its own single-threaded part workspace),
+ * and reusable arrays for the forward and backward sweeps, one per (owner, slot, type,
  * shape). The arrays are planned on the first batch of a size and overwritten by every later one,
  * so training allocates no activation memory per step. Whatever a sweep leaves in them (a
  * {@link Trajectory}) is valid until the next sweep through the same workspace. Not thread-safe.
@@ -22,6 +23,7 @@ public final class Workspace {
 
     private final Parallel parallel;
     private final Map<Key, INDArray> arrays = new HashMap<>();
+    private Workspace[] parts = new Workspace[0];
 
     public Workspace(Parallel parallel) {
         this.parallel = parallel;
@@ -37,11 +39,29 @@ public final class Workspace {
                 k -> Nd4j.create(type, shape, 'c'));
     }
 
+    /**
+     * n single-threaded workspaces, one for each part of a batch that a thread runs through the
+     * whole network (made once, kept).
+     */
+    public Workspace[] parts(int n) {
+        if (parts.length < n) {
+            Workspace[] more = java.util.Arrays.copyOf(parts, n);
+            for (int i = parts.length; i < n; i++) {
+                more[i] = new Workspace(Parallel.serial());
+            }
+            parts = more;
+        }
+        return java.util.Arrays.copyOf(parts, n);
+    }
+
     /** Bytes held (for diagnostics). */
     public long bytes() {
         long n = 0;
         for (INDArray a : arrays.values()) {
             n += a.length() * a.dataType().width();
+        }
+        for (Workspace w : parts) {
+            n += w.bytes();
         }
         return n;
     }
@@ -49,5 +69,6 @@ public final class Workspace {
     /** Forgets every array (they are freed when no trajectory refers to them). */
     public void clear() {
         arrays.clear();
+        parts = new Workspace[0];
     }
 }

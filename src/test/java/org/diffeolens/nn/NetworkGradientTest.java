@@ -67,6 +67,26 @@ class NetworkGradientTest {
     }
 
     @Test
+    void aBatchSplitAcrossThreadsGivesTheSameEnergyAndGradient() {
+        // the parts differ from the whole only in the order of the sums over samples
+        NetworkSpec spec = NetworkSpec.conv(new int[] {6, 7, 1}, 4, 3, 2, 1);
+        ResidualNetwork net = new ResidualNetwork(spec);
+        Parameters w = net.initialize(11, DataType.DOUBLE);
+        Batch b = NetworkFixtures.randomBatch(7, spec.inputShape(), 4, 5, DataType.DOUBLE);
+        ResidualFlow one = net.on(b, 0.01, new Workspace(Parallel.serial()));
+        ResidualFlow three = net.on(b, 0.01, new Workspace(Parallel.of(3)));
+        Trajectory t1 = one.forward(w);
+        Trajectory t3 = three.forward(w);
+        assertEquals(t1.loss(), t3.loss(), 1e-14);
+        assertEquals(t1.regularization(), t3.regularization(), 0);
+        assertEquals(0, t1.probabilities().sub(t3.probabilities()).amaxNumber().doubleValue(), 1e-15);
+        assertEquals(0, t1.states().get(2).sub(t3.states().get(2)).amaxNumber().doubleValue(), 1e-14);
+        INDArray g1 = one.gradient(t1).flat();
+        INDArray g3 = three.gradient(t3).flat();
+        assertTrue(g1.sub(g3).amaxNumber().doubleValue() <= 1e-13 * g1.amaxNumber().doubleValue());
+    }
+
+    @Test
     void theEnergyIsTheMeanCrossEntropyPlusWeightDecay() {
         NetworkSpec spec = NetworkSpec.dense(new int[] {2, 2, 1}, 3, 4, 2, Activation.TANH);
         ResidualNetwork net = new ResidualNetwork(spec);
