@@ -1,5 +1,8 @@
 package org.diffeolens.flow;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /** Adam (Kingma and Ba 2015) with bias correction, as in PyTorch's torch.optim.Adam. */
 public final class Adam<C> implements Optimizer<C> {
 
@@ -7,6 +10,7 @@ public final class Adam<C> implements Optimizer<C> {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
+    private final LearningRateSchedule schedule;
     private C firstMoment;
     private C secondMoment;
     private int t;
@@ -16,6 +20,10 @@ public final class Adam<C> implements Optimizer<C> {
     }
 
     public Adam(double learningRate, double beta1, double beta2, double epsilon) {
+        this(learningRate, beta1, beta2, epsilon, LearningRateSchedule.constant());
+    }
+
+    private Adam(double learningRate, double beta1, double beta2, double epsilon, LearningRateSchedule schedule) {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
         }
@@ -25,10 +33,19 @@ public final class Adam<C> implements Optimizer<C> {
         if (!(epsilon > 0)) {
             throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
         }
+        if (schedule == null) {
+            throw new IllegalArgumentException("learning-rate schedule must not be null");
+        }
         this.learningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
+        this.schedule = schedule;
+    }
+
+    /** The same optimizer with the rate of step t set to learningRate * schedule.factor(t). */
+    public Adam<C> withSchedule(LearningRateSchedule schedule) {
+        return new Adam<>(learningRate, beta1, beta2, epsilon, schedule);
     }
 
     @Override
@@ -38,20 +55,18 @@ public final class Adam<C> implements Optimizer<C> {
             firstMoment = space.zerosLike(direction);
             secondMoment = space.zerosLike(direction);
         }
+        double rate = learningRate * schedule.factor(t);
         t++;
-        final double b1 = beta1;
-        final double b2 = beta2;
-        space.combine(firstMoment, direction, (m, g) -> b1 * m + (1 - b1) * g);
-        space.combine(secondMoment, direction, (v, g) -> b2 * v + (1 - b2) * g * g);
+        space.combine(firstMoment, direction, new ElementOps.Blend(beta1, 1 - beta1));
+        space.combine(secondMoment, direction, new ElementOps.BlendSquare(beta2, 1 - beta2));
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
         C update = space.copy(firstMoment);
-        final double eps = epsilon;
         // update_i = m_i / c1 / (sqrt(v_i / c2) + eps)
-        space.combine(update, secondMoment, (m, v) -> (m / c1) / (Math.sqrt(v / c2) + eps));
+        space.combine(update, secondMoment, new ElementOps.RatioSqrt(c1, c2, epsilon));
         C next = space.copy(at.control());
-        space.axpy(-learningRate, update, next);
-        return new Step<>(next, learningRate, 0);
+        space.axpy(-rate, update, next);
+        return new Step<>(next, rate, 0);
     }
 
     @Override
@@ -59,6 +74,24 @@ public final class Adam<C> implements Optimizer<C> {
         firstMoment = null;
         secondMoment = null;
         t = 0;
+    }
+
+    @Override
+    public OptimizerState<C> state(VectorSpace<C> space) {
+        Map<String, C> vectors = new HashMap<>();
+        if (firstMoment != null) {
+            vectors.put("firstMoment", space.copy(firstMoment));
+            vectors.put("secondMoment", space.copy(secondMoment));
+        }
+        return new OptimizerState<>(name(), Map.of("t", (double) t), vectors);
+    }
+
+    @Override
+    public void restore(OptimizerState<C> state) {
+        state.requireFrom(name());
+        t = (int) state.scalar("t");
+        firstMoment = state.vector("firstMoment");
+        secondMoment = state.vector("secondMoment");
     }
 
     @Override

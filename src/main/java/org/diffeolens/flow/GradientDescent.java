@@ -1,9 +1,12 @@
 package org.diffeolens.flow;
 
+import java.util.Map;
+
 /**
  * Gradient descent c' = c - t d, with Armijo backtracking when asked: t is halved until
  * E(c - t d) <= E(c) - c1 t <g, d>, and after an accepted step the next trial starts at 2t,
  * so the step adapts to the problem's scale without a hand-tuned learning rate.
+ * With a fixed rate, a {@link LearningRateSchedule} may vary it per step.
  */
 public final class GradientDescent<C> implements Optimizer<C> {
 
@@ -12,25 +15,36 @@ public final class GradientDescent<C> implements Optimizer<C> {
 
     private final double initialStep;
     private final boolean lineSearch;
+    private final LearningRateSchedule schedule;
     private double stepSize;
+    private long steps;
 
-    private GradientDescent(double initialStep, boolean lineSearch) {
+    private GradientDescent(double initialStep, boolean lineSearch, LearningRateSchedule schedule) {
         if (!(initialStep > 0) || Double.isInfinite(initialStep)) {
             throw new IllegalArgumentException("step size must be finite and > 0, got " + initialStep);
         }
+        if (schedule == null) {
+            throw new IllegalArgumentException("learning-rate schedule must not be null");
+        }
         this.initialStep = initialStep;
         this.lineSearch = lineSearch;
+        this.schedule = schedule;
         this.stepSize = initialStep;
     }
 
     /** Fixed step size (learning rate). */
     public static <C> GradientDescent<C> fixed(double learningRate) {
-        return new GradientDescent<>(learningRate, false);
+        return new GradientDescent<>(learningRate, false, LearningRateSchedule.constant());
+    }
+
+    /** A fixed base rate whose step t is learningRate * schedule.factor(t) (SGD with a schedule). */
+    public static <C> GradientDescent<C> scheduled(double learningRate, LearningRateSchedule schedule) {
+        return new GradientDescent<>(learningRate, false, schedule);
     }
 
     /** Armijo backtracking starting from the given step size. */
     public static <C> GradientDescent<C> armijo(double initialStep) {
-        return new GradientDescent<>(initialStep, true);
+        return new GradientDescent<>(initialStep, true, LearningRateSchedule.constant());
     }
 
     @Override
@@ -38,8 +52,9 @@ public final class GradientDescent<C> implements Optimizer<C> {
         VectorSpace<C> space = objective.space();
         C trial = space.copy(at.control());
         if (!lineSearch) {
-            space.axpy(-stepSize, direction, trial);
-            return new Step<>(trial, stepSize, 0);
+            double rate = stepSize * schedule.factor(steps++);
+            space.axpy(-rate, direction, trial);
+            return new Step<>(trial, rate, 0);
         }
         double e0 = at.energy().total();
         double slope = space.dot(at.gradient(), direction);
@@ -64,11 +79,24 @@ public final class GradientDescent<C> implements Optimizer<C> {
     @Override
     public void reset() {
         stepSize = initialStep;
+        steps = 0;
     }
 
     /** The step the next line search will try first. */
     public double currentStep() {
         return stepSize;
+    }
+
+    @Override
+    public OptimizerState<C> state(VectorSpace<C> space) {
+        return new OptimizerState<>(name(), Map.of("stepSize", stepSize, "steps", (double) steps), Map.of());
+    }
+
+    @Override
+    public void restore(OptimizerState<C> state) {
+        state.requireFrom(name());
+        stepSize = state.scalar("stepSize");
+        steps = (long) state.scalar("steps");
     }
 
     @Override

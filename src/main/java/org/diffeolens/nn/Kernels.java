@@ -1,0 +1,413 @@
+package org.diffeolens.nn;
+
+import org.diffeolens.concurrent.Parallel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Fused element-wise passes of the layers, on [rows, channels] matrices in native memory: bias or
+ * channel normalization with the activation, their pullbacks with the column sums that are the
+ * bias/gain/shift gradients, and the Euler step of the flow. One pass each instead of a chain of
+ * ND4J ops with temporaries (ND4J's per-op cost dominated small layers); rows are split across the
+ * workspace's threads, and column sums are merged in chunk order so a thread count always gives
+ * the same numbers.
+ */
+final class Kernels {
+
+    private Kernels() {
+    }
+
+    /** Elements moved per bulk transfer between native memory and the Java arrays the loops run on. */
+    private static final int CHUNK = 8192;
+
+    /** Rows of c values that make up one transfer. */
+    private static int rowsPerChunk(int c) {
+        return Math.max(1, CHUNK / c);
+    }
+
+    /** Runs body(firstRow, rowCount) over chunks of rows, the chunks split across threads. */
+    private interface Rows {
+        void run(int chunk, int firstRow, int rowCount, Scratch scratch);
+    }
+
+    /** Per-thread Java arrays for one chunk. */
+    private static final class Scratch {
+        final float[] f;
+        final double[] a;
+        final double[] b;
+        final double[] c;
+        final double[] d;
+
+        Scratch(int n) {
+            f = new float[n];
+            a = new double[n];
+            b = new double[n];
+            c = new double[n];
+            d = new double[n];
+        }
+    }
+
+    private static void overRows(int rows, int c, Parallel parallel, Rows body) {
+        int per = rowsPerChunk(c);
+        int chunks = (rows + per - 1) / per;
+        parallel.chunked(chunks, (thread, from, to) -> {
+            Scratch s = new Scratch(per * c);
+            for (int k = from; k < to; k++) {
+                int first = k * per;
+                body.run(thread, first, Math.min(per, rows - first), s);
+            }
+        });
+    }
+
+    /** y_rc = sigma(z_rc + bias_c); y may be z. */
+    static void biasActivation(INDArray z, INDArray bias, INDArray y, Activation act, Parallel parallel) {
+        int c = (int) bias.length();
+        int rows = (int) (z.length() / c);
+        Flat zf = Flat.of(z);
+        Flat yf = Flat.of(y);
+        double[] b = toDoubles(bias);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int n = count * c;
+            double[] v = s.a;
+            zf.read(first * c, v, n, s.f);
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
+                for (int j = 0; j < c; j++) {
+                    v[o + j] += b[j];
+                }
+            }
+            activate(v, n, relu, tanh);
+            yf.write(first * c, v, n, s.f);
+        });
+    }
+
+    /** sum of v[o..o+n), in four interleaved partial sums (independent add chains run in parallel). */
+    private static double sum(double[] v, int o, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += v[o + j];
+            s1 += v[o + j + 1];
+            s2 += v[o + j + 2];
+            s3 += v[o + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += v[o + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** sum of a[i] b[i] over [o, o+n), four partial sums. */
+    private static double dot(double[] a, double[] b, int o, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += a[o + j] * b[o + j];
+            s1 += a[o + j + 1] * b[o + j + 1];
+            s2 += a[o + j + 2] * b[o + j + 2];
+            s3 += a[o + j + 3] * b[o + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += a[o + j] * b[o + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** v := sigma(v) on v[0..n). */
+    private static void activate(double[] v, int n, boolean relu, boolean tanh) {
+        if (relu) {
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.max(v[i], 0);
+            }
+        } else if (tanh) {
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.tanh(v[i]);
+            }
+        }
+    }
+
+    /** p := p sigma'(u) on [0..n), with sigma' read off f = sigma(u). */
+    private static void pullActivation(double[] p, double[] f, int n, boolean relu, boolean tanh) {
+        if (relu) {
+            // f >= 0, so ceil(min(f, 1)) is exactly the step 1[f > 0]: branch-free and vectorized,
+            // where a branch on the random signs would mispredict half the time
+            for (int i = 0; i < n; i++) {
+                p[i] *= Math.ceil(Math.min(f[i], 1.0));
+            }
+        } else if (tanh) {
+            for (int i = 0; i < n; i++) {
+                p[i] *= 1 - f[i] * f[i];
+            }
+        }
+    }
+
+    /** du_rc = p_rc sigma'(.) read off y; returns the column sums of du (the bias gradient). */
+    static double[] activationBackward(INDArray y, INDArray p, INDArray du, Activation act, int c, Parallel parallel) {
+        int rows = (int) (y.length() / c);
+        Flat yf = Flat.of(y);
+        Flat pf = Flat.of(p);
+        Flat df = Flat.of(du);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        double[][] partial = new double[parallel.chunks((rows + rowsPerChunk(c) - 1) / rowsPerChunk(c))][c];
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int n = count * c;
+            yf.read(first * c, s.a, n, s.f);
+            pf.read(first * c, s.b, n, s.f);
+            pullActivation(s.b, s.a, n, relu, tanh);
+            double[] sum = partial[t];
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
+                for (int j = 0; j < c; j++) {
+                    sum[j] += s.b[o + j];
+                }
+            }
+            df.write(first * c, s.b, n, s.f);
+        });
+        return merge(partial, c);
+    }
+
+    /**
+     * Channel normalization and activation, per row r (a pixel of a sample):
+     * n = (z - mean) s with s = 1 / sqrt(var + eps), y = sigma(gain n + shift). Writes n over z.
+     */
+    static void normForward(INDArray z, INDArray gain, INDArray shift, INDArray invStd, INDArray y,
+                            Activation act, double eps, Parallel parallel) {
+        normForward(z, gain, shift, invStd, null, 0, y, act, eps, parallel);
+    }
+
+    /**
+     * {@link #normForward} fused with the Euler step of a residual block: writes
+     * out = x + h sigma(gain n + shift) (x null: out = sigma(gain n + shift)), so that neither f
+     * nor a separate step pass goes through memory.
+     */
+    static void normForward(INDArray z, INDArray gain, INDArray shift, INDArray invStd, INDArray x, double h,
+                            INDArray result, Activation act, double eps, Parallel parallel) {
+        int c = (int) gain.length();
+        int rows = (int) (z.length() / c);
+        Flat zf = Flat.of(z);
+        Flat sf = Flat.of(invStd);
+        Flat yf = Flat.of(result);
+        Flat xf = x == null ? null : Flat.of(x);
+        double[] g = toDoubles(gain);
+        double[] b = toDoubles(shift);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int n = count * c;
+            double[] v = s.a;
+            double[] out = s.b;
+            double[] inv = s.c;
+            zf.read(first * c, v, n, s.f);
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
+                double mean = sum(v, o, c) / c;
+                for (int j = 0; j < c; j++) {
+                    v[o + j] -= mean;
+                }
+                double var = dot(v, v, o, c);
+                double sr = 1 / Math.sqrt(var / c + eps);
+                inv[r] = sr;
+                for (int j = 0; j < c; j++) {
+                    double nj = v[o + j] * sr;
+                    v[o + j] = nj;
+                    out[o + j] = g[j] * nj + b[j];
+                }
+            }
+            activate(out, n, relu, tanh);
+            if (xf != null) {
+                double[] xs = s.d;
+                xf.read(first * c, xs, n, s.f);
+                for (int i = 0; i < n; i++) {
+                    out[i] = xs[i] + h * out[i];
+                }
+            }
+            zf.write(first * c, v, n, s.f);
+            yf.write(first * c, out, n, s.f);
+            sf.write(first, inv, count, s.f);
+        });
+    }
+
+    /**
+     * Pullback of {@link #normForward} for a covector p on y = sigma(gain n + shift): du = p sigma'; dn = gain du;
+     * dz = s (dn - mean(dn) - n mean(dn n)) (the LayerNorm pullback) written to dz.
+     * Returns {sum_r du n, sum_r du}: the gain and shift gradients.
+     */
+    static double[][] normBackward(INDArray n, INDArray invStd, INDArray p, INDArray gain, INDArray shift, INDArray dz,
+                                   Activation act, Parallel parallel) {
+        int c = (int) gain.length();
+        int rows = (int) (n.length() / c);
+        Flat nf = Flat.of(n);
+        Flat sf = Flat.of(invStd);
+        Flat pf = Flat.of(p);
+        Flat df = Flat.of(dz);
+        double[] g = toDoubles(gain);
+        double[] b = toDoubles(shift);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        int chunks = parallel.chunks((rows + rowsPerChunk(c) - 1) / rowsPerChunk(c));
+        double[][] gainSums = new double[chunks][c];
+        double[][] shiftSums = new double[chunks][c];
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int len = count * c;
+            double[] du = s.a;
+            double[] nr = s.b;
+            double[] inv = s.c;
+            // y = sigma(gain n + shift) again, cheaper than reading it back
+            nf.read(first * c, nr, len, s.f);
+            double[] y = s.d;
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
+                for (int j = 0; j < c; j++) {
+                    y[o + j] = g[j] * nr[o + j] + b[j];
+                }
+            }
+            activate(y, len, relu, tanh);
+            pf.read(first * c, du, len, s.f);
+            pullActivation(du, y, len, relu, tanh);
+            sf.read(first, inv, count, s.f);
+            double[] gs = gainSums[t];
+            double[] bs = shiftSums[t];
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
+                for (int j = 0; j < c; j++) {
+                    double d = du[o + j];
+                    gs[j] += d * nr[o + j];
+                    bs[j] += d;
+                    du[o + j] = d * g[j];
+                }
+                double meanDn = sum(du, o, c) / c;
+                double meanDnN = dot(du, nr, o, c) / c;
+                double sr = inv[r];
+                for (int j = 0; j < c; j++) {
+                    du[o + j] = sr * (du[o + j] - meanDn - nr[o + j] * meanDnN);
+                }
+            }
+            df.write(first * c, du, len, s.f);
+        });
+        return new double[][] {merge(gainSums, c), merge(shiftSums, c)};
+    }
+
+    /** out = x + h f: one explicit Euler step of the flow (out may be x); a copy and a BLAS axpy. */
+    static void eulerStep(INDArray x, double h, INDArray f, INDArray out) {
+        if (out != x) {
+            out.assign(x);
+        }
+        Nd4j.getBlasWrapper().level1().axpy(out.length(), h, f, out);
+    }
+
+    /** g_j += scale * sums_j, into a parameter-gradient tensor. */
+    static void addScaled(INDArray g, double scale, double[] sums) {
+        Flat gf = Flat.of(g);
+        for (int j = 0; j < sums.length; j++) {
+            gf.set(j, gf.get(j) + scale * sums[j]);
+        }
+    }
+
+    /**
+     * Row-wise softmax of logits [b, k] into probabilities; returns the mean cross-entropy
+     * -1/b sum_i log p_{i, label_i}, computed with the row maximum subtracted for range.
+     */
+    static double softmaxCrossEntropy(INDArray logits, int[] labels, INDArray probabilities) {
+        int k = (int) logits.size(1);
+        Flat z = Flat.of(logits);
+        Flat p = Flat.of(probabilities);
+        double loss = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int o = i * k;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, z.get(o + j));
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                sum += Math.exp(z.get(o + j) - max);
+            }
+            double logSum = Math.log(sum);
+            for (int j = 0; j < k; j++) {
+                p.set(o + j, Math.exp(z.get(o + j) - max - logSum));
+            }
+            loss -= z.get(o + labels[i]) - max - logSum;
+        }
+        return loss / labels.length;
+    }
+
+    /** dL/dlogits of the cross-entropy summed over the rows and scaled: (p - onehot(labels)) scale. */
+    static void crossEntropyPullback(INDArray probabilities, int[] labels, double scale, INDArray out) {
+        int k = (int) probabilities.size(1);
+        Flat p = Flat.of(probabilities);
+        Flat d = Flat.of(out);
+        double inv = scale;
+        for (int i = 0; i < labels.length; i++) {
+            for (int j = 0; j < k; j++) {
+                d.set(i * k + j, (p.get(i * k + j) - (labels[i] == j ? 1 : 0)) * inv);
+            }
+        }
+    }
+
+    /**
+     * The flipped kernel of a 'same' convolution with c channels in and out:
+     * out[(ky, kx, co), ci] = kernel[(k-1-ky, k-1-kx, ci), co], so that conv(dy, out) is the
+     * input pullback of conv(x, kernel).
+     */
+    static void flipKernel(INDArray kernel, int k, int c, INDArray out) {
+        Flat in = Flat.of(kernel);
+        Flat o = Flat.of(out);
+        for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+                int src = ((k - 1 - ky) * k + (k - 1 - kx)) * c;
+                int dst = (ky * k + kx) * c;
+                for (int co = 0; co < c; co++) {
+                    for (int ci = 0; ci < c; ci++) {
+                        o.set((dst + co) * c + ci, in.get((src + ci) * c + co));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Index of the largest entry of each row of a [b, k] matrix (the first on ties). */
+    static int[] argmaxRows(INDArray m) {
+        int k = (int) m.size(1);
+        int b = (int) m.size(0);
+        Flat f = Flat.of(m);
+        int[] best = new int[b];
+        for (int i = 0; i < b; i++) {
+            double max = f.get(i * k);
+            for (int j = 1; j < k; j++) {
+                if (f.get(i * k + j) > max) {
+                    max = f.get(i * k + j);
+                    best[i] = j;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static double[] merge(double[][] partial, int c) {
+        double[] s = new double[c];
+        for (double[] p : partial) {
+            for (int j = 0; j < c; j++) {
+                s[j] += p[j];
+            }
+        }
+        return s;
+    }
+
+    static double[] toDoubles(INDArray a) {
+        Flat f = Flat.of(a);
+        double[] d = new double[f.length()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = f.get(i);
+        }
+        return d;
+    }
+}
