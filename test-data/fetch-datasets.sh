@@ -2,6 +2,7 @@
 # Makes sure the training data sets are present and intact under test-data/datasets/ (git-ignored):
 #   fashion-mnist/*.gz  from Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist/)
 #   digits/digits.csv.gz from Debian's python3-sklearn (sklearn/datasets/data/)
+#   sklearn/{diabetes_data_raw,diabetes_target}.csv.gz, sklearn/wine_data.csv from the same package
 # An installed package is linked; otherwise the .deb is taken with 'apt-get download' and
 # unpacked with 'dpkg -x' (no root needed). Every file is then checked against DATASETS.sha256.
 # DATASETS_FORCE_DOWNLOAD=1 takes the .deb even when the package is installed (to test that path).
@@ -9,12 +10,13 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out="$here/datasets"
-mkdir -p "$out/fashion-mnist" "$out/digits"
+mkdir -p "$out/fashion-mnist" "$out/digits" "$out/sklearn"
 
 # package | path of the directory inside the package | target folder | files
 sources=(
   "dataset-fashion-mnist|usr/share/datasets/fashion-mnist|fashion-mnist|train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz"
   "python3-sklearn|usr/lib/python3/dist-packages/sklearn/datasets/data|digits|digits.csv.gz"
+  "python3-sklearn|usr/lib/python3/dist-packages/sklearn/datasets/data|sklearn|diabetes_data_raw.csv.gz diabetes_target.csv.gz wine_data.csv"
 )
 
 verified() { # $1 = path relative to $out

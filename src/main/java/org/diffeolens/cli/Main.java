@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
             "Diffeomorphic image registration (LDDMM, geodesic shooting, stationary velocity fields)",
             "and a geometric lens on network training, over one optimization engine.",
             ""},
-        subcommands = {RegisterCommand.class, ApplyCommand.class, JacobianCommand.class, LensCommand.class,
-            AccelerationCommand.class, InfoCommand.class, ConvertCommand.class, BenchCommand.class,
+        subcommands = {RegisterCommand.class, ApplyCommand.class, JacobianCommand.class, TrainCommand.class,
+            LensCommand.class, AccelerationCommand.class, InfoCommand.class, ConvertCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'diffeolens COMMAND --help' for the options of a command.",
             "Exit codes: 0 success, 2 bad input or usage, 1 internal error."})
