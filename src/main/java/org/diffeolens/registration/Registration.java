@@ -43,8 +43,17 @@ public final class Registration {
     static final double AFFINE_TOLERANCE = 1e-6;
     /** Relative-change window of the stopping rule. */
     static final int TOLERANCE_WINDOW = 5;
-    /** L-BFGS pairs kept (each is three copies of the control). */
+    /** L-BFGS pairs kept at most (each is three copies of the control). */
     static final int LBFGS_MEMORY = 5;
+    /** Share of the heap the L-BFGS history may take: a 3D LDDMM path is large. */
+    static final double LBFGS_HEAP_SHARE = 0.25;
+
+    /** Pairs that fit the heap share for a control of this many doubles (at least one). */
+    static int lbfgsMemory(long controlDoubles) {
+        double pairBytes = 3.0 * 8 * controlDoubles;
+        long fit = (long) (LBFGS_HEAP_SHARE * Runtime.getRuntime().maxMemory() / pairBytes);
+        return (int) Math.max(1, Math.min(LBFGS_MEMORY, fit));
+    }
     /** The first trial step moves points by about this much (in voxels of the level). */
     static final double FIRST_STEP_VOXELS = 0.5;
 
@@ -273,19 +282,20 @@ public final class Registration {
                 ControlledFlow<ScalarField, GeodesicShooting.Trajectory> flow =
                         p.gradient() == RegistrationParameters.Gradient.EP ? form : shooting;
                 return minimize(stage, level, ctx.grid(), ctx, flow, new MomentumMetric(ctx), (ScalarField) control,
-                        p.iterations(), new LBfgs<>(LBFGS_MEMORY, 1),
+                        p.iterations(), new LBfgs<>(lbfgsMemory(ctx.voxels), 1),
                         dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, momentumVelocity(ctx, dir)));
             }
             case LDDMM: {
                 Lddmm flow = new Lddmm(ctx);
                 return minimize(stage, level, ctx.grid(), ctx, flow, KernelMetric.forPath(ctx.kernel()),
-                        (VelocityPath) control, p.iterations(), new LBfgs<>(LBFGS_MEMORY, 1),
+                        (VelocityPath) control, p.iterations(),
+                        new LBfgs<>(lbfgsMemory((long) ctx.voxels * ctx.dim * p.timeSteps()), 1),
                         dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, maxNorm(dir)));
             }
             default: {
                 StationaryVelocity flow = new StationaryVelocity(ctx);
                 return minimize(stage, level, ctx.grid(), ctx, flow, KernelMetric.forVelocity(ctx.kernel()),
-                        (VectorField) control, p.iterations(), new LBfgs<>(LBFGS_MEMORY, 1),
+                        (VectorField) control, p.iterations(), new LBfgs<>(lbfgsMemory((long) ctx.voxels * ctx.dim), 1),
                         dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, dir.maxNorm()));
             }
         }
