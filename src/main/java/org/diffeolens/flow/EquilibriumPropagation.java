@@ -3,12 +3,14 @@ package org.diffeolens.flow;
 /**
  * The gradient of a flow in {@link EnergyForm} by equilibrium propagation (Scellier and Bengio
  * 2017): relax the state to the free equilibrium s_0 = argmin F, then to the nudged equilibria
- * s_{+-beta} = argmin F +- beta C (warm-started from s_0), and take
+ * s_{+-beta} = argmin F +- beta C (warm-started from s_0), and take the derivative in beta of
+ * G(b) = d/dtheta [F + b C](theta, s_b), which is dC(theta, s*(theta))/dtheta at b = 0:
  * <pre>
- *   dC(s*)/dtheta ~ (dF/dtheta(s_beta) - dF/dtheta(s_-beta)) / (2 beta)     (symmetric, error O(beta^2))
- *   dC(s*)/dtheta ~ (dF/dtheta(s_beta) - dF/dtheta(s_0)) / beta             (one-sided, error O(beta))
+ *   dC/dtheta ~ (G(beta) - G(-beta)) / (2 beta)     (symmetric, error O(beta^2))
+ *   dC/dtheta ~ (G(beta) - G(0)) / beta             (one-sided, error O(beta))
  * </pre>
- * plus dE_reg/dtheta. The relaxations run through the same {@link Minimizer} (L-BFGS on the state),
+ * plus dE_reg/dtheta. Where C does not read the control, G(b) = dF/dtheta(s_b): Scellier and
+ * Bengio's estimate. The relaxations run through the same {@link Minimizer} (L-BFGS on the state),
  * so EP is one more estimator of the shared interface: any flow that offers an energy form can be
  * trained or registered with it in place of {@link Adjoint}.
  */
@@ -70,13 +72,26 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
     private <S> Evaluation<C> evaluate(EnergyForm<C, S> form, VectorSpace<C> controls, C control) {
         S free = relax(form, control, form.freeState(control), 0);
         S plus = relax(form, control, free, beta);
-        S minus = symmetric ? relax(form, control, free, -beta) : free;
-        C g = form.innerEnergyControlGradient(control, plus);
-        controls.axpy(-1, form.innerEnergyControlGradient(control, minus), g);
-        controls.scale(1 / (symmetric ? 2 * beta : beta), g);
+        double low = symmetric ? -beta : 0;
+        S minus = symmetric ? relax(form, control, free, low) : free;
+        C g = controlDerivative(form, controls, control, plus, beta);
+        controls.axpy(-1, controlDerivative(form, controls, control, minus, low), g);
+        controls.scale(1 / (beta - low), g);
         controls.axpy(1, form.regularizationGradient(control), g);
-        Energy energy = new Energy(form.regularization(control), form.cost(free));
-        return new Evaluation<>(control, energy, g);
+        return new Evaluation<>(control, form.energy(control, free), g);
+    }
+
+    /** G(b) = dF/dtheta(s_b) + b dC/dtheta(s_b). */
+    private static <C, S> C controlDerivative(EnergyForm<C, S> form, VectorSpace<C> controls, C control, S state,
+                                              double b) {
+        C g = form.innerEnergyControlGradient(control, state);
+        if (b != 0) {
+            C c = form.costControlGradient(control, state);
+            if (c != null) {
+                controls.axpy(b, c, g);
+            }
+        }
+        return g;
     }
 
     /** The state that minimizes F(theta, .) + b C(.), from a warm start. */
@@ -86,11 +101,11 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
         if (own != null) {
             S g = form.innerEnergyStateGradient(control, own);
             if (b != 0) {
-                states.axpy(b, form.costGradient(own), g);
+                states.axpy(b, form.costGradient(control, own), g);
             }
             S g0 = form.innerEnergyStateGradient(control, start);
             if (b != 0) {
-                states.axpy(b, form.costGradient(start), g0);
+                states.axpy(b, form.costGradient(control, start), g0);
             }
             double n0 = Math.sqrt(states.dot(g0, g0));
             lastResidual = n0 == 0 ? 0 : Math.sqrt(states.dot(g, g)) / n0;
@@ -104,14 +119,14 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
 
             @Override
             public Energy energy(S s) {
-                return new Energy(form.innerEnergy(control, s), b * form.cost(s));
+                return new Energy(form.innerEnergy(control, s), b * form.cost(control, s));
             }
 
             @Override
             public S gradient(S s) {
                 S g = form.innerEnergyStateGradient(control, s);
                 if (b != 0) {
-                    states.axpy(b, form.costGradient(s), g);
+                    states.axpy(b, form.costGradient(control, s), g);
                 }
                 return g;
             }

@@ -15,8 +15,15 @@ import org.diffeolens.flow.VectorSpace;
  *   v_k = -K (P_k grad I_k)                                  (EPDiff in momentum form)
  *   psi_{k+1} = psi_k o (id - dt v_k)                        (semi-Lagrangian map update)
  * </pre>
- * and E(P_0) = 1/2 &lt;P_0 grad I_0, K(P_0 grad I_0)&gt; + E_sim(I_0 o psi_T). The image is
- * interpolated once from I_0 at every step, never re-interpolated, so it stays sharp.
+ * and E(P_0) = E_reg + E_sim(I_0 o psi_T) with E_reg = sum_k dt/2 &lt;m_k, K m_k&gt;, the kinetic
+ * energy of the discrete path. EPDiff conserves &lt;m_t, K m_t&gt;, so in the continuum this is
+ * Vialard's 1/2 &lt;P_0 grad I_0, K(P_0 grad I_0)&gt;; the discrete transport does not conserve it
+ * for every momentum (interpolating a momentum that oscillates at the grid scale against the
+ * aliased gradient of a sharp image demodulates it into slow velocity), and an optimizer that
+ * paid for v_0 alone would buy such momenta: on a sharp pair it found a path whose speed grew
+ * 13-fold, with a matching energy below what any path can reach. Paying for the whole path keeps
+ * the energy honest, equal to the LDDMM energy of the shooting's velocities.
+ * The image is interpolated once from I_0 at every step, never re-interpolated, so it stays sharp.
  * {@link #gradient} runs the reverse sweep of exactly these operations (the adjoint advection of
  * CONVENTIONS.md, in discrete form); a finite-difference test confirms it.
  */
@@ -97,9 +104,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         for (int k = 0; k < timeSteps; k++) {
             double[][] m = momentumCovector(p0.data(), maps[k], null);
             double[][] v = velocityOf(m);
-            if (k == 0) {
-                regularization = -0.5 * ctx.dot(m, v); // 1/2 <m_0, K m_0>
-            }
+            regularization -= 0.5 * dt * ctx.dot(m, v); // dt/2 <m_k, K m_k>
             vel[k] = v;
             maps[k + 1] = ctx.zeros();
             ctx.transport.advectMap(maps[k], v, dt, maps[k + 1]);
@@ -161,15 +166,16 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         double[][] pBar = ctx.terminalAdjoint(t.maps[timeSteps], t.warped);
         for (int k = timeSteps - 1; k >= 0; k--) {
             double[][] pBarK = t.maps[k] == null ? null : ctx.zeros();
-            stepAdjoint(t.momentum.data(), t.maps[k], t.velocities[k], pBar, pBarK, p0Bar, k == 0);
+            stepAdjoint(t.momentum.data(), t.maps[k], t.velocities[k], pBar, pBarK, p0Bar, dt);
             pBar = pBarK;
         }
         return new ScalarField(t.momentum.grid(), p0Bar);
     }
 
     /**
-     * The adjoint maps pBar_k = dE_sim/dp_k for k = 1..T (index k-1): the transported similarity
-     * covector, which equilibrium propagation's nudged phase reproduces as its residuals / beta.
+     * The adjoint maps pBar_k = dE/dp_k for k = 1..T (index k-1): the transported similarity covector
+     * plus the later steps' kinetic energy, which equilibrium propagation's nudged phase reproduces as
+     * its residuals / beta.
      */
     public double[][][] adjointMaps(Trajectory t) {
         double[][][] out = new double[timeSteps][][];
@@ -178,7 +184,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         for (int k = timeSteps - 1; k >= 0; k--) {
             out[k] = pBar;
             double[][] pBarK = t.maps[k] == null ? null : ctx.zeros();
-            stepAdjoint(t.momentum.data(), t.maps[k], t.velocities[k], pBar, pBarK, p0Bar, false);
+            stepAdjoint(t.momentum.data(), t.maps[k], t.velocities[k], pBar, pBarK, p0Bar, dt);
             pBar = pBarK;
         }
         return out;
@@ -190,6 +196,12 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         double[][] next = ctx.zeros();
         ctx.transport.advectMap(map, v, dt, next);
         return next;
+    }
+
+    /** The kinetic energy dt/2 &lt;m_k, K m_k&gt; of the step at the map p_k (null: the identity), as in E_reg. */
+    double kineticEnergy(double[] p0, double[][] map) {
+        double[][] m = momentumCovector(p0, map, null);
+        return -0.5 * dt * ctx.dot(m, velocityOf(m));
     }
 
     /** v_k = -K (P_k grad I_k) at the map p_k (null: the identity). */
@@ -206,21 +218,23 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
 
     /**
      * The reverse of one step: given pNextBar = dE/dp_{k+1}, adds (dA/dp_k)^T pNextBar to pBarK (unless
-     * the map is the identity, p_0) and (dA/dP_0)^T pNextBar to p0Bar; with the regularization, also
-     * dE_reg/dP_0 (E_reg = 1/2 &lt;m_0, K m_0&gt; enters at k = 0 only). v is this step's velocity.
+     * the map is the identity, p_0) and (dA/dP_0)^T pNextBar to p0Bar; and the derivatives of this
+     * step's kinetic energy w/2 &lt;m_k, K m_k&gt; on p_k and P_0 (w = dt in E_reg, 0 for the transport
+     * alone). v is this step's velocity.
      */
     void stepAdjoint(double[] p0, double[][] map, double[][] v, double[][] pNextBar, double[][] pBarK,
-                     double[] p0Bar, boolean withRegularization) {
+                     double[] p0Bar, double kineticWeight) {
         double[][] vBar = ctx.zeros();
         ctx.transport.advectMapAdjoint(map, v, dt, pNextBar, pBarK, vBar);
-        // v = -K m  =>  mBar = -K vBar (K symmetric); E_reg = 1/2 <m_0, K m_0> adds vol K m_0 = -vol v_0
+        // v = -K m  =>  mBar = -K vBar (K symmetric); w/2 <m_k, K m_k> adds w vol K m_k = -w vol v_k
         double[][] mBar = ctx.zeros();
         ctx.kernel.applyK(vBar, mBar);
         negate(mBar);
-        if (withRegularization) {
+        if (kineticWeight != 0) {
+            double w = kineticWeight * ctx.voxelVolume;
             for (int c = 0; c < ctx.dim; c++) {
                 for (int i = 0; i < ctx.voxels; i++) {
-                    mBar[c][i] -= ctx.voxelVolume * v[c][i];
+                    mBar[c][i] -= w * v[c][i];
                 }
             }
         }

@@ -11,9 +11,11 @@ import org.diffeolens.flow.VectorSpace;
  * Geodesic shooting in energy form, so that {@link org.diffeolens.flow.EquilibriumPropagation} can
  * estimate its gradient: the state is the sequence of inverse maps p_1..p_T, the inner energy the
  * penalty F(P_0, p) = sum_k vol/2 ||p_{k+1} - A(p_k; P_0)||^2 of the discrete transport (p_0 = 0,
- * A one step of {@link GeodesicShooting}), zero at the forward pass; the cost is the similarity of
- * I_0 o psi_T, and E_reg = 1/2 ||v_0||_V^2 acts on the momentum alone. At the nudged equilibrium the
- * residuals satisfy vol r_k = -beta pBar_{k+1}, the adjoint maps (paper 001's correspondence).
+ * A one step of {@link GeodesicShooting}), zero at the forward pass. The first step's kinetic energy
+ * dt/2 ||v_0||_V^2 acts on the momentum alone (E_reg(theta)); the cost is the similarity of
+ * I_0 o psi_T plus the later steps' kinetic energy sum_{k>=1} dt/2 ||v_k||_V^2, a running cost that
+ * reads both the maps and the momentum. At the nudged equilibrium the residuals satisfy
+ * vol r_k = -beta pBar_{k+1}, the adjoint maps (paper 001's correspondence).
  * As a {@link ControlledFlow} it is the shooting flow itself, so the adjoint estimator still works.
  * <p>The transport interpolates linearly, so F is smooth only while the nudge moves no sample point
  * across a cell face: beta must keep b |lambda| / vol far below a voxel (about 1e-6 on the test
@@ -121,7 +123,7 @@ public final class ShootingEnergyForm
             // d/dp_k of vol/2 |p_{k+1} - A(p_k)|^2 = (dA/dp_k)^T (-vol r_k)
             double[][] map = s[k - 1];
             shooting.stepAdjoint(control.data(), map, shooting.velocity(control.data(), map),
-                    scaled(r[k], -ctx.voxelVolume), g[k - 1], unusedP0Bar, false);
+                    scaled(r[k], -ctx.voxelVolume), g[k - 1], unusedP0Bar, 0);
         }
         return g;
     }
@@ -134,43 +136,81 @@ public final class ShootingEnergyForm
             double[][] map = map(s, k);
             double[][] pBar = map == null ? null : ctx.zeros();
             shooting.stepAdjoint(control.data(), map, shooting.velocity(control.data(), map),
-                    scaled(r[k], -ctx.voxelVolume), pBar, p0Bar, false);
+                    scaled(r[k], -ctx.voxelVolume), pBar, p0Bar, 0);
         }
         return new ScalarField(control.grid(), p0Bar);
     }
 
     @Override
-    public double cost(double[][][] s) {
-        return ctx.similarity.value(ctx.warp(s[steps - 1]));
+    public double cost(ScalarField control, double[][][] s) {
+        return ctx.similarity.value(ctx.warp(s[steps - 1])) + runningKineticEnergy(control, s);
+    }
+
+    /** sum_{k>=1} dt/2 &lt;m_k, K m_k&gt; at the maps p_1..p_{T-1} of a state. */
+    private double runningKineticEnergy(ScalarField control, double[][][] s) {
+        double e = 0;
+        for (int k = 1; k < steps; k++) {
+            e += shooting.kineticEnergy(control.data(), s[k - 1]);
+        }
+        return e;
     }
 
     @Override
-    public double[][][] costGradient(double[][][] s) {
+    public double[][][] costGradient(ScalarField control, double[][][] s) {
         double[][][] g = new double[steps][][];
         for (int k = 0; k < steps - 1; k++) {
             g[k] = ctx.zeros();
         }
         double[][] last = s[steps - 1];
         g[steps - 1] = ctx.terminalAdjoint(last, ctx.warp(last));
+        kineticAdjoint(control, s, g, new double[ctx.voxels]);
         return g;
     }
 
     @Override
+    public ScalarField costControlGradient(ScalarField control, double[][][] s) {
+        double[][][] unused = new double[steps][][];
+        for (int k = 0; k < steps; k++) {
+            unused[k] = ctx.zeros();
+        }
+        double[] p0Bar = new double[ctx.voxels];
+        kineticAdjoint(control, s, unused, p0Bar);
+        return new ScalarField(control.grid(), p0Bar);
+    }
+
+    /** Adds the derivatives of the running kinetic energy on the maps (to g) and on P_0 (to p0Bar). */
+    private void kineticAdjoint(ScalarField control, double[][][] s, double[][][] g, double[] p0Bar) {
+        double[][] none = ctx.zeros();
+        for (int k = 1; k < steps; k++) {
+            double[][] map = s[k - 1];
+            shooting.stepAdjoint(control.data(), map, shooting.velocity(control.data(), map), none, g[k - 1], p0Bar,
+                    1.0 / steps);
+        }
+    }
+
+    @Override
     public double regularization(ScalarField control) {
-        return shooting.forward(control).energy().regularization();
+        return shooting.kineticEnergy(control.data(), null);
     }
 
     @Override
     public ScalarField regularizationGradient(ScalarField control) {
         double[] p0Bar = new double[ctx.voxels];
         shooting.stepAdjoint(control.data(), null, shooting.velocity(control.data(), null), ctx.zeros(), null,
-                p0Bar, true);
+                p0Bar, 1.0 / steps);
         return new ScalarField(control.grid(), p0Bar);
+    }
+
+    /** The terms as the flow reports them: the whole path's kinetic energy and the similarity. */
+    @Override
+    public Energy energy(ScalarField control, double[][][] free) {
+        return new Energy(regularization(control) + runningKineticEnergy(control, free),
+                ctx.similarity.value(ctx.warp(free[steps - 1])));
     }
 
     /**
      * Relaxation by sweeps, exact for this chain: backward, the multipliers lambda_T = dC/dp_T and
-     * lambda_k = (dA/dp_k)^T lambda_{k+1} at the current maps; forward, p_{k+1} = A(p_k) - b lambda_{k+1}
+     * lambda_k = (dA/dp_k)^T lambda_{k+1} + dC/dp_k (the running kinetic energy) at the current maps; forward, p_{k+1} = A(p_k) - b lambda_{k+1}
      * / vol. Its fixed point is the stationary point of F + b C; for small b it is a contraction.
      */
     @Override
@@ -185,7 +225,7 @@ public final class ShootingEnergyForm
                 double[][] map = s[k - 1];
                 double[][] bar = ctx.zeros();
                 shooting.stepAdjoint(control.data(), map, shooting.velocity(control.data(), map), lambda[k], bar,
-                        unused, false);
+                        unused, 1.0 / steps);
                 lambda[k - 1] = bar;
             }
             double change = 0;

@@ -131,13 +131,13 @@ final class ScalarResidualFlow implements ControlledFlow<double[], double[]>, En
     }
 
     @Override
-    public double cost(double[] s) {
+    public double cost(double[] control, double[] s) {
         double r = s[steps - 1] - target;
         return 0.5 * r * r;
     }
 
     @Override
-    public double[] costGradient(double[] s) {
+    public double[] costGradient(double[] control, double[] s) {
         double[] g = new double[steps];
         g[steps - 1] = s[steps - 1] - target;
         return g;

@@ -8,7 +8,14 @@ import org.diffeolens.concurrent.Parallel;
 import org.diffeolens.field.ScalarField;
 import org.diffeolens.io.ImageFiles;
 import org.diffeolens.kernel.Kernels;
+import org.diffeolens.flow.ControlledFlow;
+import org.diffeolens.flow.Iteration;
+import org.diffeolens.flow.Minimizer;
+import org.diffeolens.flow.MinimizerListener;
+import org.diffeolens.kernel.Kernel;
 import org.diffeolens.registration.AffineModel;
+import org.diffeolens.registration.GeodesicShooting;
+import org.diffeolens.registration.RegistrationListener;
 import org.diffeolens.registration.FlowContext;
 import org.diffeolens.registration.Lddmm;
 import org.diffeolens.registration.Method;
@@ -28,13 +35,48 @@ class RegistrationLensTest {
         RegistrationParameters p = RegistrationParameters.defaultsFor(fixed.grid()).withMethod(Method.SHOOTING)
                 .withLevels(1).withIterations(15).withTimeSteps(5).withAffine(AffineModel.NONE).withThreads(2);
         RegistrationLens lens = new RegistrationLens();
-        RegistrationResult r = Registration.register(fixed, moving, p, lens, null);
+        FinalMomentum last = new FinalMomentum();
+        RegistrationResult r = Registration.register(fixed, moving, p, RegistrationListener.both(lens, last), null);
         RegistrationLens.LevelTrajectory t = lens.levels().get(0);
         assertEquals(16, t.distances().length, "the start and 15 iterations");
-        // from P0 = 0, ||K(P0 grad I0)||_V = sqrt(2 E_reg): the same number by two code paths
-        assertEquals(r.geodesicDistance(), t.distanceFromStart(), 1e-9 * r.geodesicDistance());
+        // from P0 = 0 the lens measures ||v_0||_V = ||K(P0 grad I0)||_V; the registration reports the
+        // path's root-mean-square speed sqrt(2 E_reg) = sqrt(sum_k dt ||v_k||_V^2), which lies between
+        // the slowest and the fastest step: the two agree up to the spread of the discrete speeds
+        GeodesicShooting.Trajectory path = last.flow.forward(last.momentum);
+        Kernel k = last.flow.context().kernel();
+        double slowest = Double.POSITIVE_INFINITY;
+        double fastest = 0;
+        for (int s = 0; s < path.timeSteps(); s++) {
+            double speed = Math.sqrt(k.normSquared(path.velocity(s)));
+            slowest = Math.min(slowest, speed);
+            fastest = Math.max(fastest, speed);
+        }
+        double speed0 = Math.sqrt(k.normSquared(path.velocity(0)));
+        assertEquals(speed0, t.distanceFromStart(), 1e-9 * speed0, "the lens's distance is ||v_0||_V");
+        assertTrue(r.geodesicDistance() >= slowest * (1 - 1e-12) && r.geodesicDistance() <= fastest * (1 + 1e-12),
+                "rms speed " + r.geodesicDistance() + " in [" + slowest + ", " + fastest + "]");
+        assertEquals(r.geodesicDistance(), t.distanceFromStart(), (fastest - slowest) * (1 + 1e-12));
         assertTrue(t.pathLength() >= t.distanceFromStart() * (1 - 1e-12), "a path is no shorter than its chord");
         assertTrue(r.geodesicDistance() > 0);
+    }
+
+    /** Keeps the shooting flow of the (single) level and the last momentum its minimizer visited. */
+    private static final class FinalMomentum implements RegistrationListener {
+        GeodesicShooting flow;
+        ScalarField momentum;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void onMinimizer(String stage, int level, FlowContext context, Minimizer<?> minimizer,
+                                ControlledFlow<?, ?> f) {
+            flow = (GeodesicShooting) f;
+            ((Minimizer<ScalarField>) minimizer).addListener(new MinimizerListener<>() {
+                @Override
+                public void onIteration(Iteration<ScalarField> it) {
+                    momentum = it.control().copy();
+                }
+            });
+        }
     }
 
     @Test
