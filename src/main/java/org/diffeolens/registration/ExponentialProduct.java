@@ -31,7 +31,7 @@ public final class ExponentialProduct implements ControlledFlow<VelocityPath, Ex
         final VelocityPath factors;
         final double[][][][] squarings; // per factor: p_0 = -v_i / 2^n .. p_{n-m} = exp(-v_i / N) - id
         final double[][][][] tree;      // tree[l][k]: product of factors k 2^l + 1 .. (k + 1) 2^l, minus id
-        final double[][][] lv;          // L v_i, for the gradient of the kinetic energy
+        final double[][][] lv;          // L v_i, for the gradient of the kinetic energy (null: weight 0)
         final double[] warped;
         final Energy energy;
 
@@ -61,10 +61,29 @@ public final class ExponentialProduct implements ControlledFlow<VelocityPath, Ex
 
     private final FlowContext ctx;
     private final VelocityPath.Space space;
+    private final double regularizationWeight;
 
     public ExponentialProduct(FlowContext context) {
+        this(context, 1);
+    }
+
+    /**
+     * With the kinetic energy scaled by a weight: 1 is the registration energy above; 0 leaves the
+     * data term alone, a function of the map only, as the loss of a deep linear network is a
+     * function of the end-to-end matrix only (Arora et al.'s setting).
+     */
+    public ExponentialProduct(FlowContext context, double regularizationWeight) {
+        if (!(regularizationWeight >= 0) || Double.isInfinite(regularizationWeight)) {
+            throw new IllegalArgumentException("regularization weight must be finite and >= 0, got "
+                    + regularizationWeight);
+        }
         this.ctx = context;
         this.space = new VelocityPath.Space(context.parallel);
+        this.regularizationWeight = regularizationWeight;
+    }
+
+    public double regularizationWeight() {
+        return regularizationWeight;
     }
 
     public FlowContext context() {
@@ -104,9 +123,11 @@ public final class ExponentialProduct implements ControlledFlow<VelocityPath, Ex
             squarings[i] = StationaryVelocity.exponentialSteps(ctx.transport, vi, -1.0 / n,
                     StationaryVelocity.squarings(vi) - m);
             tree[0][i] = squarings[i][squarings[i].length - 1];
-            lv[i] = ctx.zeros();
-            ctx.kernel.applyL(vi.components(), lv[i]);
-            regularization += 0.5 / n * ctx.dot(lv[i], vi.components());
+            if (regularizationWeight > 0) {
+                lv[i] = ctx.zeros();
+                ctx.kernel.applyL(vi.components(), lv[i]);
+                regularization += regularizationWeight * (0.5 / n * ctx.dot(lv[i], vi.components()));
+            }
         }
         for (int l = 1; l <= m; l++) {
             tree[l] = new double[tree[l - 1].length / 2][][];
@@ -145,13 +166,14 @@ public final class ExponentialProduct implements ControlledFlow<VelocityPath, Ex
             bars = below;
         }
         VectorField[] grad = new VectorField[n];
-        double w = ctx.voxelVolume / n;
+        double w = regularizationWeight * (ctx.voxelVolume / n);
         for (int i = 0; i < n; i++) {
             double[][] bar = StationaryVelocity.exponentialAdjoint(ctx.transport, t.squarings[i], bars[i]);
             double s = -1.0 / n / Math.pow(2, t.squarings[i].length - 1);
             for (int c = 0; c < ctx.dim; c++) {
+                double[] lv = t.lv[i] == null ? null : t.lv[i][c];
                 for (int x = 0; x < ctx.voxels; x++) {
-                    bar[c][x] = s * bar[c][x] + w * t.lv[i][c][x];
+                    bar[c][x] = s * bar[c][x] + (lv == null ? 0 : w * lv[x]);
                 }
             }
             grad[i] = new VectorField(ctx.grid, bar);

@@ -347,7 +347,8 @@ public final class Registration {
         return ctx.kernel.applyK(grad).maxNorm();
     }
 
-    private static double maxNorm(VelocityPath path) {
+    /** Largest velocity (mm) of any step of a path. */
+    static double maxNorm(VelocityPath path) {
         double m = 0;
         for (int k = 0; k < path.timeSteps(); k++) {
             m = Math.max(m, path.step(k).maxNorm());
@@ -453,7 +454,7 @@ public final class Registration {
         return Displacements.invert(inverseMap, new VectorField(g, q), INVERSE_REFINEMENTS, 1e-4, parallel);
     }
 
-    private static double minSpacing(Grid g) {
+    static double minSpacing(Grid g) {
         double h = Double.POSITIVE_INFINITY;
         for (int a = 0; a < g.dim(); a++) {
             h = Math.min(h, g.spacing(a));

@@ -31,10 +31,11 @@ class ExponentialProductTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"2, 2, false", "2, 4, false", "2, 8, false", "2, 4, true", "3, 2, false"})
-    void gradientMatchesFiniteDifferencesThroughTheTreeAndTheSquarings(int dim, int n, boolean ncc) {
+    @CsvSource({"2, 2, false, 1", "2, 4, false, 1", "2, 8, false, 1", "2, 4, true, 1", "3, 2, false, 1",
+        "2, 4, false, 0"})
+    void gradientMatchesFiniteDifferencesThroughTheTreeAndTheSquarings(int dim, int n, boolean ncc, double weight) {
         FlowContext ctx = Problems.context(dim, ncc);
-        ExponentialProduct flow = new ExponentialProduct(ctx);
+        ExponentialProduct flow = new ExponentialProduct(ctx, weight);
         VelocityPath v = distinctFactors(ctx, n);
         VelocityPath gradient = new Adjoint<VelocityPath>().evaluate(flow, v).gradient();
         FiniteDifferences<VelocityPath> fd = new FiniteDifferences<>(1e-5);
