@@ -84,14 +84,33 @@ public final class DepthReport {
                 .put("firstOrderGainAfterFirstStep", r.gainAfterFirstStep())
                 .put("firstOrderGainAtSvfResult", r.gainAtSvfResult())
                 .put("fixedStepGrid", grid)
+                .put("svfStep", curves(r, r.svfStep()))
                 .put("bestFixedStep", curves(r, r.bestFixedStep()))
                 .put("lbfgs", curves(r, r.lbfgs()));
     }
 
+    /**
+     * The curves of a list whose first is depth 1, each with the lowest energy it reached within
+     * depth 1's CPU time, and the iteration and CPU time at which it first reached depth 1's final
+     * energy (-1 and NaN if never).
+     */
     private static List<Json> curves(DepthExperiment.Result r, List<Curve> list) {
+        Curve svf = list.get(0);
+        double budget = svf.cpuSeconds()[svf.cpuSeconds().length - 1];
         List<Json> out = new ArrayList<>();
         for (Curve c : list) {
-            out.add(summary(r, c).put("energy", c.total()).put("data", c.data())
+            double within = Double.NaN;
+            for (int k = 0; k < c.total().length && c.cpuSeconds()[k] <= budget; k++) {
+                within = k == 0 ? c.total()[0] : Math.min(within, c.total()[k]);
+            }
+            int reach = -1;
+            for (int k = 0; k < c.total().length && reach < 0; k++) {
+                reach = c.total()[k] <= svf.finalEnergy() ? k : -1;
+            }
+            out.add(summary(r, c).put("lowestEnergyWithinDepthOneCpuSeconds", within)
+                    .put("iterationsToDepthOneFinalEnergy", reach)
+                    .put("cpuSecondsToDepthOneFinalEnergy", reach < 0 ? Double.NaN : c.cpuSeconds()[reach])
+                    .put("energy", c.total()).put("data", c.data())
                     .put("regularization", c.regularization()).put("cpuSeconds", c.cpuSeconds()));
         }
         return out;
@@ -104,26 +123,31 @@ public final class DepthReport {
                 .put("iterations", last).put("stop", c.stop())
                 .put("finalEnergy", c.total()[last]).put("finalData", c.data()[last])
                 .put("finalRegularization", c.regularization()[last])
-                .put("cpuSeconds", c.cpuSeconds()[last])
+                .put("finalCpuSeconds", c.cpuSeconds()[last])
                 .put("cpuSecondsPerIteration", last > 0 ? c.cpuSeconds()[last] / last : Double.NaN)
                 .put("iterationsTo99PercentOfOwnDecrease", Double.isFinite(c.total()[last])
                         ? iterationsTo(c.total(), own, ARRIVAL) : -1);
     }
 
-    /** One row of four panels per result: fixed step and L-BFGS, each against iterations and CPU seconds. */
+    /**
+     * One row of five panels per result: fixed-step descent at the SVF's best step against
+     * iterations and CPU seconds, at each depth's own best step, and L-BFGS against both.
+     */
     public static BufferedImage render(List<DepthExperiment.Result> results, List<String> titles) {
-        int w = 400;
+        int w = 360;
         int h = 340;
-        BufferedImage img = new BufferedImage(4 * w, h * results.size(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(5 * w, h * results.size(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = Panels.canvas(img);
         for (int row = 0; row < results.size(); row++) {
             DepthExperiment.Result r = results.get(row);
             double lowest = lowestEnergy(r);
             String t = titles.get(row);
-            panel(g, 0, row * h, w, h, t + ": fixed step", "iteration", r.bestFixedStep(), lowest, false);
-            panel(g, w, row * h, w, h, t + ": fixed step", "CPU s", r.bestFixedStep(), lowest, true);
-            panel(g, 2 * w, row * h, w, h, t + ": L-BFGS", "iteration", r.lbfgs(), lowest, false);
-            panel(g, 3 * w, row * h, w, h, t + ": L-BFGS", "CPU s", r.lbfgs(), lowest, true);
+            int y = row * h;
+            panel(g, 0, y, w, h, t + ", SVF's step", "iteration", r.svfStep(), lowest, false);
+            panel(g, w, y, w, h, t + ", SVF's step", "CPU s", r.svfStep(), lowest, true);
+            panel(g, 2 * w, y, w, h, t + ", own best step", "iteration", r.bestFixedStep(), lowest, false);
+            panel(g, 3 * w, y, w, h, t + ", L-BFGS", "iteration", r.lbfgs(), lowest, false);
+            panel(g, 4 * w, y, w, h, t + ", L-BFGS", "CPU s", r.lbfgs(), lowest, true);
         }
         g.dispose();
         return img;

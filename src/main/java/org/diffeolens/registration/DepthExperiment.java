@@ -43,14 +43,16 @@ public final class DepthExperiment {
         }
     }
 
-    /** Fixed-step descent for every depth at every step of the grid, the best step per depth, and L-BFGS. */
     /**
-     * Also, per depth, the first-order gain {@link #firstOrderGain} at two balanced points: equal
-     * factors whose product is the SVF after one reference step, and after its best fixed-step run.
+     * Fixed-step descent for every depth at every step of the grid (fixedSteps, depth after depth),
+     * per depth the run at the SVF's best step (svfStep) and at its own best step (bestFixedStep),
+     * and L-BFGS. Also, per depth, the first-order gain {@link #firstOrderGain} at two balanced
+     * points: equal factors whose product is the SVF after one reference step, and after its best
+     * fixed-step run.
      */
     public record Result(int[] depths, double regularizationWeight, double referenceStep, List<Curve> fixedSteps,
-                         List<Curve> bestFixedStep, List<Curve> lbfgs, double[] gainAfterFirstStep,
-                         double[] gainAtSvfResult) {
+                         List<Curve> svfStep, List<Curve> bestFixedStep, List<Curve> lbfgs,
+                         double[] gainAfterFirstStep, double[] gainAtSvfResult) {
     }
 
     private DepthExperiment() {
@@ -87,18 +89,30 @@ public final class DepthExperiment {
             best.add(winner);
             lbfgs.add(descend(ctx, n, regularizationWeight, lbfgs(ctx, n), iterations));
         }
+        List<Curve> svfStep = new ArrayList<>();
+        for (Curve c : all) {
+            if (c.stepSize() == best.get(0).stepSize()) {
+                svfStep.add(c);
+            }
+        }
+        double[][] gains = gains(ctx, depths, reference, best.get(0).control().step(0), regularizationWeight);
+        return new Result(depths.clone(), regularizationWeight, reference, all, svfStep, best, lbfgs, gains[0],
+                gains[1]);
+    }
+
+    /** The first-order gain of every depth after one reference step of the SVF from 0, and at the SVF's result. */
+    private static double[][] gains(FlowContext ctx, int[] depths, double reference, VectorField svf,
+                                    double regularizationWeight) {
         VectorField zero = VectorField.zeros(ctx.grid());
         VectorField c = new Adjoint<VectorField>().evaluate(new StationaryVelocity(ctx), zero).gradient();
         VectorField firstStep = KernelMetric.forVelocity(ctx.kernel()).sharp(c, zero);
         new VectorFieldSpace(ctx.parallel).scale(-reference, firstStep);
-        VectorField svf = best.get(0).control().step(0);
-        double[] gainFirst = new double[depths.length];
-        double[] gainFinal = new double[depths.length];
+        double[][] gains = new double[2][depths.length];
         for (int k = 0; k < depths.length; k++) {
-            gainFirst[k] = firstOrderGain(ctx, firstStep, depths[k], regularizationWeight);
-            gainFinal[k] = firstOrderGain(ctx, svf, depths[k], regularizationWeight);
+            gains[0][k] = firstOrderGain(ctx, firstStep, depths[k], regularizationWeight);
+            gains[1][k] = firstOrderGain(ctx, svf, depths[k], regularizationWeight);
         }
-        return new Result(depths.clone(), regularizationWeight, reference, all, best, lbfgs, gainFirst, gainFinal);
+        return gains;
     }
 
     /** Depths 1 = N_0 < N_1 < ... , powers of two: the SVF first, that the others are compared with. */
