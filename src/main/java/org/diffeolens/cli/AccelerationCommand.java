@@ -10,23 +10,34 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import org.diffeolens.concurrent.Parallel;
+import org.diffeolens.field.ScalarField;
 import org.diffeolens.io.AtomicFiles;
+import org.diffeolens.io.ImageFiles;
 import org.diffeolens.io.Json;
 import org.diffeolens.nn.linear.AccelerationExperiment;
 import org.diffeolens.nn.linear.LpRegression;
 import org.diffeolens.nn.linear.RegressionData;
+import org.diffeolens.output.DepthReport;
 import org.diffeolens.output.Panels;
+import org.diffeolens.registration.DepthExperiment;
+import org.diffeolens.registration.FlowContext;
+import org.diffeolens.registration.Registration;
+import org.diffeolens.registration.RegistrationParameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** diffeolens acceleration: does depth accelerate linear regression (Arora, Cohen, Hazan 2018)? */
+/** diffeolens acceleration: does depth accelerate linear regression, or SVF registration (Arora, Cohen, Hazan 2018)? */
 @Command(name = "acceleration", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Depth 1 against depth 2 and 3 linear networks (through their factors and through the",
             "end-to-end metric that depth induces) and AdaGrad/Adam, on l2 and l4 linear regression of a",
             "scikit-learn table, each with its best learning rate. Writes acceleration.json and",
-            "acceleration.png into DIR."})
+            "acceleration.png into DIR.",
+            "With --registration FIXED MOVING: an SVF against the same map as a product of N stationary",
+            "factors, on one pyramid level after the affine stage, by fixed-step descent and L-BFGS, with",
+            "and without the kinetic energy; writes acceleration-registration.json and .png into DIR."})
 final class AccelerationCommand implements Callable<Integer> {
 
     @Spec
@@ -41,8 +52,21 @@ final class AccelerationCommand implements Callable<Integer> {
                     + "else /usr/lib/python3/dist-packages/sklearn/datasets/data)")
     Path dataDir;
 
-    @Option(names = "--iterations", defaultValue = "2000", paramLabel = "N", description = "(default: ${DEFAULT-VALUE})")
-    int iterations;
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "(default: " + REGRESSION_ITERATIONS + ", with --registration " + REGISTRATION_ITERATIONS + ")")
+    Integer iterations;
+
+    @Option(names = "--registration", arity = "2", paramLabel = "IMAGE",
+            description = "FIXED MOVING: the registration experiment on this pair instead of the regression")
+    List<Path> registration;
+
+    @Option(names = "--shrink", defaultValue = "2", paramLabel = "F",
+            description = "pyramid shrink factor of the level registered (default: ${DEFAULT-VALUE})")
+    int shrink;
+
+    @Option(names = "--depths", split = ",", defaultValue = "1,2,4,8", paramLabel = "N,..",
+            description = "numbers of factors, powers of two from 1 up (default: ${DEFAULT-VALUE})")
+    int[] depths;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "(default: ${DEFAULT-VALUE})")
     long seed;
@@ -50,10 +74,18 @@ final class AccelerationCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "output folder")
     Path out;
 
+    static final int REGRESSION_ITERATIONS = 2000;
+    static final int REGISTRATION_ITERATIONS = 200;
+
     @Override
     public Integer call() throws Exception {
+        int iterations = this.iterations != null ? this.iterations
+                : registration != null ? REGISTRATION_ITERATIONS : REGRESSION_ITERATIONS;
         if (iterations < 1) {
             throw new BadInputException("--iterations must be >= 1, got " + iterations);
+        }
+        if (registration != null) {
+            return registration(iterations);
         }
         Path folder = dataDir != null ? dataDir : defaultDataDir();
         Json json = new Json().put("dataset", dataset).put("iterations", iterations).put("seed", seed)
@@ -113,6 +145,61 @@ final class AccelerationCommand implements Callable<Integer> {
         AtomicFiles.write(out.resolve("acceleration.png"), s -> s.write(png.toByteArray()), List.of());
         o.println("wrote " + out.resolve("acceleration.json") + " and acceleration.png");
         return Main.EXIT_OK;
+    }
+
+    /** The depth experiment of SVF registration on one level of a pair (on one thread: CPU times compare). */
+    private int registration(int iterations) throws Exception {
+        if (shrink < 1) {
+            throw new BadInputException("--shrink must be >= 1, got " + shrink);
+        }
+        DepthExperiment.checkDepths(depths);
+        Path fixedFile = registration.get(0);
+        Path movingFile = registration.get(1);
+        ScalarField fixed = ImageFiles.readScalar(fixedFile);
+        ScalarField moving = ImageFiles.readScalar(movingFile);
+        if (fixed.grid().dim() != moving.grid().dim() || !fixed.isFinite() || !moving.isFinite()) {
+            throw new BadInputException(fixedFile + " and " + movingFile
+                    + " must be images of the same dimension with finite intensities");
+        }
+        RegistrationParameters p = RegistrationParameters.defaultsFor(fixed.grid()).withThreads(1);
+        Registration.Prealigned pre = Registration.prealign(fixed, moving, p);
+        FlowContext ctx = Registration.levelContext(pre.target(), pre.source(), shrink, p, Parallel.serial());
+        var o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "level grid %s after the affine stage%n", java.util.Arrays.toString(ctx.grid().size()));
+        List<DepthExperiment.Result> results = new ArrayList<>();
+        for (double weight : new double[] {1, 0}) {
+            DepthExperiment.Result r = DepthExperiment.run(ctx, depths, iterations, weight);
+            results.add(r);
+            for (int k = 0; k < depths.length; k++) {
+                var gd = r.bestFixedStep().get(k);
+                var lb = r.lbfgs().get(k);
+                o.printf(Locale.ROOT, "weight %.0f, N = %d: fixed step %s -> E %.6g, L-BFGS -> E %.6g; "
+                        + "CPU %.3f and %.3f s/iteration%n", weight, depths[k], Text.num(gd.stepSize()),
+                        gd.finalEnergy(), lb.finalEnergy(), perIteration(gd), perIteration(lb));
+            }
+        }
+        Json json = new Json().put("fixed", fixedFile.toString()).put("moving", movingFile.toString())
+                .put("shrink", shrink).put("grid", ctx.grid().size()).put("iterations", iterations)
+                .put("parameters", Json.of(p.asMap()))
+                .put("stepMultiples", DepthExperiment.STEP_MULTIPLES)
+                .put("registrationEnergy", DepthReport.json(results.get(0)))
+                .put("dataTermOnly", DepthReport.json(results.get(1)));
+        BufferedImage img = DepthReport.render(results, List.of("E_reg + E_sim", "E_sim alone"));
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        Path jsonFile = out.resolve("acceleration-registration.json");
+        Path pngFile = out.resolve("acceleration-registration.png");
+        java.util.Map<Path, AtomicFiles.Content> files = new java.util.LinkedHashMap<>();
+        files.put(jsonFile, s -> s.write((json.toPrettyString() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        files.put(pngFile, s -> s.write(png.toByteArray()));
+        AtomicFiles.writeAll(files, registration);
+        o.println("wrote " + jsonFile + " and " + pngFile.getFileName());
+        return Main.EXIT_OK;
+    }
+
+    private static double perIteration(DepthExperiment.Curve c) {
+        int last = c.cpuSeconds().length - 1;
+        return last > 0 ? c.cpuSeconds()[last] / last : Double.NaN;
     }
 
     private static double[] every(double[] v, int step) {

@@ -80,6 +80,11 @@ public final class Registration {
      */
     public static RegistrationResult register(ScalarField fixed, ScalarField moving, RegistrationParameters p,
                                               RegistrationListener listener, BooleanSupplier cancelled) {
+        check(fixed, moving);
+        return new Registration(p, listener, cancelled).run(fixed, moving);
+    }
+
+    private static void check(ScalarField fixed, ScalarField moving) {
         if (fixed.grid().dim() != moving.grid().dim()) {
             throw new IllegalArgumentException("the fixed image is " + fixed.grid().dim() + "D and the moving image is "
                     + moving.grid().dim() + "D: both must have the same dimension");
@@ -90,17 +95,36 @@ public final class Registration {
         if (!moving.isFinite()) {
             throw new IllegalArgumentException("the moving image contains NaN or infinite values");
         }
-        return new Registration(p, listener, cancelled).run(fixed, moving);
     }
 
-    private RegistrationResult run(ScalarField fixed, ScalarField moving) {
-        long start = System.nanoTime();
+    /**
+     * The pair as the diffeomorphic stage sees it, on the fixed grid: the target (the fixed image,
+     * normalized when asked) and the source (the moving image, normalized and resampled through the
+     * affine pre-alignment).
+     */
+    public record Prealigned(ScalarField target, ScalarField source, AffineTransform affine) {
+    }
+
+    /** Only the stages before the diffeomorphic one: normalization and affine pre-alignment. */
+    public static Prealigned prealign(ScalarField fixed, ScalarField moving, RegistrationParameters p) {
+        check(fixed, moving);
+        return new Registration(p, null, null).prealigned(fixed, moving);
+    }
+
+    private Prealigned prealigned(ScalarField fixed, ScalarField moving) {
         ScalarField f = p.normalize() ? Intensities.normalize(fixed) : fixed;
         ScalarField m = p.normalize() ? Intensities.normalize(moving) : moving;
         AffineTransform affine = alignAffine(f, m);
         ScalarField source = Resampler.resample(m, f.grid(), null, affine, Interpolation.LINEAR, Border.REPLICATE,
                 parallel);
-        Deformation def = deform(f, source);
+        return new Prealigned(f, source, affine);
+    }
+
+    private RegistrationResult run(ScalarField fixed, ScalarField moving) {
+        long start = System.nanoTime();
+        Prealigned pre = prealigned(fixed, moving);
+        AffineTransform affine = pre.affine();
+        Deformation def = deform(pre.target(), pre.source());
         Grid fg = fixed.grid();
         VectorField displacement = Displacements.withAffine(def.inverseMap, fg, affine);
         ScalarField warped = Resampler.resample(moving, fg, displacement, null, Interpolation.LINEAR, Border.ZERO,
@@ -205,16 +229,8 @@ public final class Registration {
         FlowContext ctx = null;
         for (int level = 0; level < p.levels(); level++) {
             int factor = 1 << (p.levels() - 1 - level);
-            ScalarField fl = Pyramid.downsample(target, factor, parallel);
-            ScalarField sl = Pyramid.downsample(source, factor, parallel);
-            Grid grid = Pyramid.padded(fl.grid(), FFT_MARGIN);
-            ScalarField fp = Resampler.resample(fl, grid, null, null, Interpolation.LINEAR, Border.REPLICATE, parallel);
-            ScalarField sp = Resampler.resample(sl, grid, null, null, Interpolation.LINEAR, Border.REPLICATE, parallel);
-            double[] mask = Pyramid.paddingMask(fl.grid(), grid);
-            Kernel kernel = p.kernelSigma() > 0 ? Kernels.gaussian(grid, p.kernelSigma(), parallel)
-                    : Kernels.sobolev(grid, p.alpha(), p.gamma(), p.order(), parallel);
             FlowContext previous = ctx;
-            ctx = new FlowContext(sp, p.metric().create(fp, p.sigma(), mask, parallel), kernel, parallel);
+            ctx = levelContext(target, source, factor, p, parallel);
             control = upsample(control, previous, ctx);
             if (p.iterations() > 0 && !cancelled.getAsBoolean()) {
                 control = minimizeLevel(ctx, control, level);
@@ -223,6 +239,24 @@ public final class Registration {
         Deformation d = finish(ctx, control);
         d.crop(target.grid(), ctx.grid());
         return d;
+    }
+
+    /**
+     * The flow context of one pyramid level of a pre-aligned pair (shrink factor 1, 2, 4, ...): both
+     * images downsampled, padded by a margin to an FFT-friendly grid, the kernel and the similarity
+     * of the parameters, the padding masked out of the data term.
+     */
+    public static FlowContext levelContext(ScalarField target, ScalarField source, int factor,
+                                           RegistrationParameters p, Parallel parallel) {
+        ScalarField fl = Pyramid.downsample(target, factor, parallel);
+        ScalarField sl = Pyramid.downsample(source, factor, parallel);
+        Grid grid = Pyramid.padded(fl.grid(), FFT_MARGIN);
+        ScalarField fp = Resampler.resample(fl, grid, null, null, Interpolation.LINEAR, Border.REPLICATE, parallel);
+        ScalarField sp = Resampler.resample(sl, grid, null, null, Interpolation.LINEAR, Border.REPLICATE, parallel);
+        double[] mask = Pyramid.paddingMask(fl.grid(), grid);
+        Kernel kernel = p.kernelSigma() > 0 ? Kernels.gaussian(grid, p.kernelSigma(), parallel)
+                : Kernels.sobolev(grid, p.alpha(), p.gamma(), p.order(), parallel);
+        return new FlowContext(sp, p.metric().create(fp, p.sigma(), mask, parallel), kernel, parallel);
     }
 
     /** Iterations of the conjugate-gradient projection that carries a momentum to a finer level. */
@@ -313,7 +347,8 @@ public final class Registration {
         return ctx.kernel.applyK(grad).maxNorm();
     }
 
-    private static double maxNorm(VelocityPath path) {
+    /** Largest velocity (mm) of any step of a path. */
+    static double maxNorm(VelocityPath path) {
         double m = 0;
         for (int k = 0; k < path.timeSteps(); k++) {
             m = Math.max(m, path.step(k).maxNorm());
@@ -419,7 +454,7 @@ public final class Registration {
         return Displacements.invert(inverseMap, new VectorField(g, q), INVERSE_REFINEMENTS, 1e-4, parallel);
     }
 
-    private static double minSpacing(Grid g) {
+    static double minSpacing(Grid g) {
         double h = Double.POSITIVE_INFINITY;
         for (int a = 0; a < g.dim(); a++) {
             h = Math.min(h, g.spacing(a));

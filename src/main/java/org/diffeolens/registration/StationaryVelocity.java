@@ -87,6 +87,20 @@ public final class StationaryVelocity implements ControlledFlow<VectorField, Sta
         return steps;
     }
 
+    /**
+     * Adjoint of {@link #exponentialSteps}: from bar = dE/dp_N, the covector dE/dp_0 on the first
+     * step, each squaring p_{j+1} = p_j + p_j o (id + p_j) transposed in reverse. The caller applies
+     * the chain rule of p_0 = scale v / 2^N.
+     */
+    static double[][] exponentialAdjoint(Transport transport, double[][][] steps, double[][] bar) {
+        for (int j = steps.length - 2; j >= 0; j--) {
+            double[][] prev = new double[bar.length][bar[0].length];
+            transport.composeAdjoint(steps[j], steps[j], bar, prev, prev);
+            bar = prev;
+        }
+        return bar;
+    }
+
     /** The displacement of exp(scale * v) (scale = -1 gives the inverse). */
     public static VectorField exponential(VectorField v, double scale, org.diffeolens.concurrent.Parallel parallel) {
         Transport transport = new Transport(v.grid(), parallel);
@@ -112,12 +126,7 @@ public final class StationaryVelocity implements ControlledFlow<VectorField, Sta
     @Override
     public VectorField gradient(Trajectory t) {
         int n = t.squarings.length - 1;
-        double[][] bar = ctx.terminalAdjoint(t.squarings[n], t.warped);
-        for (int j = n - 1; j >= 0; j--) {
-            double[][] prev = ctx.zeros();
-            ctx.transport.composeAdjoint(t.squarings[j], t.squarings[j], bar, prev, prev);
-            bar = prev;
-        }
+        double[][] bar = exponentialAdjoint(ctx.transport, t.squarings, ctx.terminalAdjoint(t.squarings[n], t.warped));
         double[][] lv = ctx.zeros();
         ctx.kernel.applyL(t.velocity.components(), lv);
         double s = -1 / Math.pow(2, n);
