@@ -61,7 +61,24 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
         return lastSweeps;
     }
 
-    private Layer layer(int j) {
+    ResidualNetwork network() {
+        return network;
+    }
+
+    Batch batch() {
+        return batch;
+    }
+
+    Workspace workspace() {
+        return workspace;
+    }
+
+    /** Index of the last step (the head): steps are 0 (input layer), 1..N (blocks), N + 1 (head). */
+    int lastStep() {
+        return last;
+    }
+
+    Layer layer(int j) {
         return j == 0 ? network.inputLayer() : j == last ? network.head() : network.block(j - 1);
     }
 
@@ -71,7 +88,7 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
     }
 
     /** The scale of step j's parameter pullback: h for a block, 1 otherwise. */
-    private double scale(int j) {
+    double scale(int j) {
         return euler(j) ? network.spec().step() : 1;
     }
 
@@ -130,10 +147,32 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
     @Override
     public Parameters freeState(Parameters theta) {
         Parameters s = Parameters.zeros(states, theta.dataType());
-        for (int j = 0; j <= last; j++) {
-            step(theta, j, input(s, j, theta), s.get(j));
-        }
+        forward(theta, s);
         return s;
+    }
+
+    /** The forward pass y_j = Phi_j(y_{j-1}) into s, keeping every step's tape. */
+    private Layer.Tape[] forward(Parameters theta, Parameters s) {
+        Layer.Tape[] tapes = new Layer.Tape[last + 1];
+        for (int j = 0; j <= last; j++) {
+            tapes[j] = step(theta, j, input(s, j, theta), s.get(j));
+        }
+        return tapes;
+    }
+
+    /**
+     * The forward pass and the adjoint through it: lambda_j = dC/dy_j, the covector on each step's
+     * output (what per-sample statistics of a layer need, with the step's tape).
+     */
+    record Sweep(Parameters states, Layer.Tape[] tapes, Parameters adjoint) {
+    }
+
+    Sweep adjointSweep(Parameters theta) {
+        Parameters s = Parameters.zeros(states, theta.dataType());
+        Layer.Tape[] tapes = forward(theta, s);
+        Parameters lambda = Parameters.zeros(states, theta.dataType());
+        adjoint(theta, tapes, s, lambda, Parameters.zeros(theta.layout(), theta.dataType()));
+        return new Sweep(s, tapes, lambda);
     }
 
     @Override
@@ -217,9 +256,7 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
         Parameters s = start.copy();
         if (b == 0) {
             // the free equilibrium is the forward pass: one sweep without a nudge
-            for (int j = 0; j <= last; j++) {
-                step(theta, j, input(s, j, theta), s.get(j));
-            }
+            forward(theta, s);
             lastSweeps = 1;
             return s;
         }
@@ -238,13 +275,38 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
                 Nd4j.getBlasWrapper().level1().axpy(y.length(), push, lambda.get(j), y);
             }
             lastSweeps++;
-            double change = previous.flat().subi(s.flat()).amaxNumber().doubleValue();
-            double size = s.flat().amaxNumber().doubleValue();
-            if (change <= tolerance * Math.max(size, Double.MIN_NORMAL)) {
+            double[] change = maxChange(previous.flat(), s.flat());
+            if (change[0] <= tolerance * Math.max(change[1], Double.MIN_NORMAL)) {
                 break;
             }
         }
         return s;
+    }
+
+    /**
+     * {max |b - a|, max |b|} in one pass on the Java side (ND4J's own reductions cost milliseconds
+     * each on a busy machine, more than a sweep of a small network).
+     */
+    private static double[] maxChange(INDArray a, INDArray b) {
+        Flat fa = Flat.of(a);
+        Flat fb = Flat.of(b);
+        int n = fa.length();
+        int chunk = 8192;
+        double[] x = new double[Math.min(chunk, n)];
+        double[] y = new double[x.length];
+        float[] scratch = new float[x.length];
+        double change = 0;
+        double size = 0;
+        for (int o = 0; o < n; o += chunk) {
+            int m = Math.min(chunk, n - o);
+            fa.read(o, x, m, scratch);
+            fb.read(o, y, m, scratch);
+            for (int i = 0; i < m; i++) {
+                change = Math.max(change, Math.abs(y[i] - x[i]));
+                size = Math.max(size, Math.abs(y[i]));
+            }
+        }
+        return new double[] {change, size};
     }
 
     /** lambda_M = dC/dz(s), lambda_j = (dPhi_{j+1}/dy_j)^T lambda_{j+1}, through the tapes at s. */
