@@ -104,7 +104,7 @@ public final class TrainCommand implements Callable<Integer> {
             + "propagation on the penalty form) (default: ${DEFAULT-VALUE})")
     String gradient = "adjoint";
 
-    @Option(names = "--beta", description = "ep: nudging strength per sample (default: 0.01)")
+    @Option(names = "--beta", description = "ep: nudging strength per sample (default: 1e-3)")
     Double beta;
 
     @Option(names = "--one-sided", description = "ep: nudge one way only (error O(beta) instead of O(beta^2), "
@@ -115,7 +115,7 @@ public final class TrainCommand implements Callable<Integer> {
             + "cogradient (damped diagonal Fisher) or fisher (K-FAC natural gradient) (default: ${DEFAULT-VALUE})")
     String metric = "identity";
 
-    @Option(names = "--damping", description = "cogradient, fisher: Tikhonov damping (default: 1e-3)")
+    @Option(names = "--damping", description = "cogradient, fisher: Tikhonov damping (default: 1e-2)")
     Double damping;
 
     @Option(names = "--freeze", split = ",", description = "layers to freeze, by index (0 input layer, 1..N blocks, "

@@ -3,12 +3,11 @@ package org.diffeolens.nn;
 import org.diffeolens.flow.ControlledFlow;
 import org.diffeolens.flow.ElementOps;
 import org.diffeolens.flow.Metric;
-import org.diffeolens.linalg.SymmetricEigen;
+import org.diffeolens.flow.KroneckerBlock;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.inverse.InvertMatrix;
 
 /**
  * The natural gradient with the damped empirical Fisher of the current mini-batch, block diagonal
@@ -94,55 +93,27 @@ public final class FisherMetric implements Metric<Parameters> {
         for (int j = 0; j < kronecker.length; j++) {
             if (kronecker[j]) {
                 Dense d = (Dense) form.layer(j);
-                INDArray v = Nd4j.concat(0, covector.get(d.weightIndex()).castTo(DataType.DOUBLE),
-                        covector.get(d.biasIndex()).castTo(DataType.DOUBLE).reshape(1, d.outputs()));
-                LayerStatistics.Kronecker f = stats.factors(j);
-                INDArray x = mode == Damping.FACTORED ? factoredSolve(f.a(), f.g(), v) : exactSolve(f.a(), f.g(), v);
-                update.get(d.weightIndex()).assign(x.get(NDArrayIndex.interval(0, d.inputs()), NDArrayIndex.all()));
-                update.get(d.biasIndex()).assign(x.get(NDArrayIndex.point(d.inputs()), NDArrayIndex.all()));
+                int in = d.inputs();
+                int out = d.outputs();
+                // V = [dW; db], (in + 1) x out, rows indexed like A
+                double[] v = new double[(in + 1) * out];
+                System.arraycopy(doubles(covector.get(d.weightIndex())), 0, v, 0,
+                        in * out);
+                System.arraycopy(doubles(covector.get(d.biasIndex())), 0, v,
+                        in * out, out);
+                KroneckerBlock f = stats.factors(j);
+                double[] x = mode == Damping.FACTORED ? f.solveFactored(v, damping) : f.solveExact(v, damping);
+                INDArray solved = Nd4j.createFromArray(x).castTo(at.dataType());
+                update.get(d.weightIndex()).assign(solved.get(NDArrayIndex.interval(0, in * out)).reshape(in, out));
+                update.get(d.biasIndex()).assign(solved.get(NDArrayIndex.interval(in * out, (in + 1) * out)));
             }
         }
         return update;
     }
 
-    /** (A + pi sqrt(gamma) I)^{-1} V (G + sqrt(gamma)/pi I)^{-1}. */
-    INDArray factoredSolve(INDArray a, INDArray g, INDArray v) {
-        double pi = piCorrection(a, g);
-        double root = Math.sqrt(damping);
-        INDArray ad = a.add(Nd4j.eye(a.rows()).castTo(DataType.DOUBLE).muli(pi * root));
-        INDArray gd = g.add(Nd4j.eye(g.rows()).castTo(DataType.DOUBLE).muli(root / pi));
-        return InvertMatrix.invert(ad, false).mmul(v).mmul(InvertMatrix.invert(gd, false));
-    }
-
-    /** pi = sqrt((tr A / dim A) / (tr G / dim G)), 1 where either trace vanishes. */
-    static double piCorrection(INDArray a, INDArray g) {
-        double ta = trace(a) / a.rows();
-        double tg = trace(g) / g.rows();
-        double pi = Math.sqrt(ta / tg);
-        return ta > 0 && tg > 0 && Double.isFinite(pi) ? pi : 1;
-    }
-
-    private static double trace(INDArray m) {
-        double t = 0;
-        for (int i = 0; i < m.rows(); i++) {
-            t += m.getDouble(i, i);
-        }
-        return t;
-    }
-
-    /** (A (x) G + gamma I)^{-1} vec V = Q_A [(Q_A^T V Q_G) / (l_A l_G^T + gamma)] Q_G^T. */
-    INDArray exactSolve(INDArray a, INDArray g, INDArray v) {
-        SymmetricEigen ea = SymmetricEigen.of(a.data().asDouble(), a.rows());
-        SymmetricEigen eg = SymmetricEigen.of(g.data().asDouble(), g.rows());
-        INDArray qa = Nd4j.createFromArray(ea.vectors()).reshape(a.rows(), a.rows());
-        INDArray qg = Nd4j.createFromArray(eg.vectors()).reshape(g.rows(), g.rows());
-        INDArray w = qa.transpose().mmul(v).mmul(qg);
-        for (int r = 0; r < a.rows(); r++) {
-            for (int c = 0; c < g.rows(); c++) {
-                w.putScalar(r, c, w.getDouble(r, c) / (ea.values()[r] * eg.values()[c] + damping));
-            }
-        }
-        return qa.mmul(w).mmul(qg.transpose());
+    /** A tensor's coefficients in c order (a copy: views share their parent's buffer). */
+    private static double[] doubles(INDArray t) {
+        return t.dup('c').castTo(DataType.DOUBLE).data().asDouble();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.diffeolens.nn;
 
 import org.diffeolens.concurrent.Parallel;
+import org.diffeolens.flow.KroneckerBlock;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,14 +25,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class LayerStatistics {
 
-    /** K-FAC factors of a dense layer, in double: A [(in + 1)^2] (bias last), G [out^2]. */
-    record Kronecker(INDArray a, INDArray g) {
-    }
-
     private final Parameters diagonal;
-    private final Kronecker[] factors;
+    private final KroneckerBlock[] factors;
 
-    private LayerStatistics(Parameters diagonal, Kronecker[] factors) {
+    private LayerStatistics(Parameters diagonal, KroneckerBlock[] factors) {
         this.diagonal = diagonal;
         this.factors = factors;
     }
@@ -41,8 +38,11 @@ final class LayerStatistics {
         return diagonal;
     }
 
-    /** The K-FAC factors of step j (null where the step is no dense layer or was not asked for). */
-    Kronecker factors(int step) {
+    /**
+     * The K-FAC factors of step j, A [(in + 1)^2] (bias last) and G [out^2], acting on [dW; db]
+     * (null where the step is no dense layer or was not asked for).
+     */
+    KroneckerBlock factors(int step) {
         return factors[step];
     }
 
@@ -72,7 +72,7 @@ final class LayerStatistics {
         ResidualEnergyForm.Sweep sweep = form.adjointSweep(at);
         int steps = form.lastStep() + 1;
         Parameters diag = diagonal ? Parameters.zeros(at.layout(), at.dataType()) : null;
-        Kronecker[] factors = new Kronecker[steps];
+        KroneckerBlock[] factors = new KroneckerBlock[steps];
         int b = form.batch().size();
         for (int j = 0; j < steps; j++) {
             // g_i = c (dPhi_j/dtheta)^T lambda_j[i]
@@ -109,22 +109,28 @@ final class LayerStatistics {
     private static void denseDiagonal(Dense d, INDArray x, INDArray du, double c, int b, Parameters diag) {
         INDArray du2 = du.mul(du);
         Nd4j.gemm(x.mul(x), du2, diag.get(d.weightIndex()), true, false, c * c / b, 0.0);
-        diag.get(d.biasIndex()).assign(du2.sum(0).muli(c * c / b));
+        Nd4j.gemm(Nd4j.ones(du2.dataType(), 1, b), du2, diag.get(d.biasIndex()).reshape(1, d.outputs()), false, false,
+                c * c / b, 0.0);
     }
 
-    private static Kronecker kronecker(INDArray x, INDArray du, double c, int b) {
+    private static KroneckerBlock kronecker(INDArray x, INDArray du, double c, int b) {
         INDArray xd = x.castTo(DataType.DOUBLE);
-        long in = xd.size(1);
-        INDArray a = Nd4j.create(DataType.DOUBLE, in + 1, in + 1);
-        INDArray xx = Nd4j.gemm(xd, xd, true, false).divi(b);
-        INDArray mean = xd.mean(0);
-        a.get(NDArrayIndex.interval(0, in), NDArrayIndex.interval(0, in)).assign(xx);
-        a.get(NDArrayIndex.point(in), NDArrayIndex.interval(0, in)).assign(mean);
-        a.get(NDArrayIndex.interval(0, in), NDArrayIndex.point(in)).assign(mean);
-        a.putScalar(in, in, 1.0);
+        int in = (int) xd.size(1);
+        double[] xx = Nd4j.gemm(xd, xd, true, false).data().asDouble();
+        double[] sum = Nd4j.gemm(Nd4j.ones(DataType.DOUBLE, 1, b), xd, false, false).data().asDouble();
+        int n = in + 1;
+        double[] a = new double[n * n];
+        for (int r = 0; r < in; r++) {
+            for (int q = 0; q < in; q++) {
+                a[r * n + q] = xx[r * in + q] / b;
+            }
+            a[r * n + in] = sum[r] / b;
+            a[in * n + r] = sum[r] / b;
+        }
+        a[in * n + in] = 1;
         INDArray dd = du.castTo(DataType.DOUBLE);
-        INDArray g = Nd4j.gemm(dd, dd, true, false).muli(c * c / b);
-        return new Kronecker(a, g);
+        double[] g = Nd4j.gemm(dd, dd, true, false).muli(c * c / b).data().asDouble();
+        return new KroneckerBlock(a, n, g, (int) du.size(1));
     }
 
     /**

@@ -45,7 +45,7 @@ public record MetricSettings(Kind kind, double damping, Map<Integer, Double> sti
     }
 
     /** Default Tikhonov damping gamma of the Fisher and co-gradient metrics. */
-    public static final double DEFAULT_DAMPING = 1e-3;
+    public static final double DEFAULT_DAMPING = 1e-2;
 
     public MetricSettings {
         if (kind == null) {
