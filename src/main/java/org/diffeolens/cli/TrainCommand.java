@@ -218,7 +218,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Trainer trainer = new Trainer(network, config);
         String title = spec.kind().name().toLowerCase() + " residual net on " + dataset + ": depth " + spec.depth()
-                + ", width " + spec.width() + ", " + config.optimizer().cliName() + " lr " + config.learningRate();
+                + ", width " + spec.width() + ", " + config.optimizer().cliName() + " lr " + config.learningRate()
+                + (config.gradient().estimator() == GradientSettings.Estimator.EP ? ", ep" : "")
+                + (config.metric().kind() == MetricSettings.Kind.IDENTITY ? "" : ", " + config.metric().kind().cliName()
+                + " metric");
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("command", "diffeolens train " + String.join(" ", originalArgs()));
         extra.put("environment", environment());

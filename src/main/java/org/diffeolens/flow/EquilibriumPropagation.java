@@ -22,6 +22,8 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
     private final int maxRelaxationIterations;
     private final double relaxationTolerance;
     private double lastResidual = Double.NaN;
+    /** For a form's own relaxation: the residual, computed when asked (two state gradients, a diagnostic). */
+    private java.util.function.DoubleSupplier pendingResidual;
     private int lastRelaxationIterations;
 
     /**
@@ -50,6 +52,10 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
 
     /** Gradient norm of F + beta C at the end of the last relaxation (relative to its start): its accuracy. */
     public double lastRelaxationResidual() {
+        if (pendingResidual != null) {
+            lastResidual = pendingResidual.getAsDouble();
+            pendingResidual = null;
+        }
         return lastResidual;
     }
 
@@ -84,18 +90,20 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
         VectorSpace<S> states = form.stateSpace();
         S own = form.relax(control, start, b, maxRelaxationIterations, relaxationTolerance);
         if (own != null) {
-            S g = form.innerEnergyStateGradient(control, own);
-            if (b != 0) {
-                states.axpy(b, form.costGradient(own), g);
-            }
-            S g0 = form.innerEnergyStateGradient(control, start);
-            if (b != 0) {
-                states.axpy(b, form.costGradient(start), g0);
-            }
-            double n0 = Math.sqrt(states.dot(g0, g0));
-            lastResidual = n0 == 0 ? 0 : Math.sqrt(states.dot(g, g)) / n0;
+            // the residual costs two gradients of F + b C: computed only if asked for
+            pendingResidual = () -> {
+                S g = form.innerEnergyStateGradient(control, own);
+                S g0 = form.innerEnergyStateGradient(control, start);
+                if (b != 0) {
+                    states.axpy(b, form.costGradient(own), g);
+                    states.axpy(b, form.costGradient(start), g0);
+                }
+                double n0 = Math.sqrt(states.dot(g0, g0));
+                return n0 == 0 ? 0 : Math.sqrt(states.dot(g, g)) / n0;
+            };
             return own;
         }
+        pendingResidual = null;
         ControlledFlow<S, S> nudged = new ControlledFlow<>() {
             @Override
             public S forward(S s) {

@@ -32,6 +32,9 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
     private final int last;
     private int lastSweeps;
 
+    /** A sweep whose change is above this fraction of the previous one has stalled (a contraction shrinks it by O(beta)). */
+    static final double STALL = 0.9;
+
     ResidualEnergyForm(ResidualNetwork network, Batch batch, double weightDecay, Workspace workspace) {
         this.network = network;
         this.batch = batch;
@@ -249,7 +252,10 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
      * Each sweep takes lambda at the current states (backward), then y_j = Phi_j(y_{j-1}) - (b/w) lambda_j
      * (forward). The fixed point is the stationary point; lambda depends on s only through the
      * curvature, so each sweep shrinks the error by a factor O(b) and a few sweeps reach round-off.
-     * Stops when the largest change of a sweep is below tolerance times the largest state value.
+     * Stops when the largest change of a sweep is below tolerance times the largest state value, or
+     * when a sweep no longer shrinks the change (by {@link #STALL}): the map has reached round-off,
+     * or, in a ReLU network, a unit whose pre-activation the nudge moves across zero makes it
+     * alternate between the two sides of the kink, and more sweeps change nothing but that unit.
      */
     @Override
     public Parameters relax(Parameters theta, Parameters start, double b, int maxIterations, double tolerance) {
@@ -266,6 +272,7 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
         Layer.Tape[] tapes = images(theta, s, previous);
         double push = -b / weight;
         lastSweeps = 0;
+        double lastChange = Double.POSITIVE_INFINITY;
         for (int it = 0; it < maxIterations; it++) {
             adjoint(theta, tapes, s, lambda, scratch);
             previous.flat().assign(s.flat());
@@ -276,9 +283,10 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
             }
             lastSweeps++;
             double[] change = maxChange(previous.flat(), s.flat());
-            if (change[0] <= tolerance * Math.max(change[1], Double.MIN_NORMAL)) {
+            if (change[0] <= tolerance * Math.max(change[1], Double.MIN_NORMAL) || change[0] > STALL * lastChange) {
                 break;
             }
+            lastChange = change[0];
         }
         return s;
     }
