@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,14 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code diffeolens train --gradient ep} and {@code --metric}: recorded, checkpointed, and bad values exit 2. */
 class TrainCommandGradientAndMetricTest {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run train(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = TrainCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    private static TrainCommandTest.Run train(String... args) {
+        return TrainCommandTest.train(args);
     }
 
     private static String[] digits(Path dir, String... more) {
@@ -44,7 +36,7 @@ class TrainCommandGradientAndMetricTest {
 
     @Test
     void equilibriumPropagationWithAFisherMetricIsRecordedInSummaryAndCheckpoint(@TempDir Path dir) throws Exception {
-        Run r = train(digits(dir, "--gradient", "ep", "--beta", "0.002", "--one-sided", "--metric", "fisher",
+        TrainCommandTest.Run r = train(digits(dir, "--gradient", "ep", "--beta", "0.002", "--one-sided", "--metric", "fisher",
                 "--optimizer", "sgd", "--lr", "0.1", "--damping", "0.05", "--freeze", "stem", "--stiffness", "3=2"));
         assertEquals(0, r.code(), r.err());
         String json = Files.readString(dir.resolve("summary.json"));
@@ -89,7 +81,7 @@ class TrainCommandGradientAndMetricTest {
             {"--metric", "layer", "--stiffness", "1=0"}, {"stiffness", "> 0"},
         };
         for (int i = 0; i < cases.length; i += 2) {
-            Run r = train(digits(dir.resolve("run" + i), cases[i]));
+            TrainCommandTest.Run r = train(digits(dir.resolve("run" + i), cases[i]));
             assertEquals(2, r.code(), String.join(" ", cases[i]) + ": " + r.err());
             for (String s : cases[i + 1]) {
                 assertTrue(r.err().contains(s), String.join(" ", cases[i]) + ": '" + s + "' in " + r.err());

@@ -1,6 +1,7 @@
 package org.diffeolens.flow;
 
 import static org.diffeolens.linalg.GaussianElimination.kronecker;
+import static org.diffeolens.linalg.GaussianElimination.plusIdentity;
 import static org.diffeolens.linalg.GaussianElimination.relativeDistance;
 import static org.diffeolens.linalg.GaussianElimination.solve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,14 +47,6 @@ class KroneckerBlockTest {
         return v;
     }
 
-    static double[] shifted(double[] s, int d, double shift) {
-        double[] out = s.clone();
-        for (int i = 0; i < d; i++) {
-            out[i * d + i] += shift;
-        }
-        return out;
-    }
-
     @Test
     void factoredDampingSolvesTheDampedKroneckerProductDensely() {
         int n = 5;
@@ -61,8 +54,8 @@ class KroneckerBlockTest {
         double gamma = 1e-2;
         KroneckerBlock block = new KroneckerBlock(gram(n, 2, 1), n, gram(m, 2, 2), m);
         double pi = block.piCorrection();
-        double[] dense = kronecker(shifted(block.a(), n, pi * Math.sqrt(gamma)), n,
-                shifted(block.g(), m, Math.sqrt(gamma) / pi), m);
+        double[] dense = kronecker(plusIdentity(block.a(), n, pi * Math.sqrt(gamma)), n,
+                plusIdentity(block.g(), m, Math.sqrt(gamma) / pi), m);
         double[] v = random(n * m, 3);
         assertTrue(relativeDistance(block.solveFactored(v, gamma), solve(dense, n * m, v)) < 1e-9);
     }
@@ -73,7 +66,7 @@ class KroneckerBlockTest {
         int m = 6;
         double gamma = 1e-3;
         KroneckerBlock block = new KroneckerBlock(gram(n, 3, 4), n, gram(m, 2, 5), m);
-        double[] dense = shifted(kronecker(block.a(), n, block.g(), m), n * m, gamma);
+        double[] dense = plusIdentity(kronecker(block.a(), n, block.g(), m), n * m, gamma);
         double[] v = random(n * m, 6);
         assertTrue(relativeDistance(block.solveExact(v, gamma), solve(dense, n * m, v)) < 1e-9);
     }

@@ -60,6 +60,15 @@ public final class GaussianElimination {
         return k;
     }
 
+    /** S + shift I (d x d). */
+    public static double[] plusIdentity(double[] s, int d, double shift) {
+        double[] out = s.clone();
+        for (int i = 0; i < d; i++) {
+            out[i * d + i] += shift;
+        }
+        return out;
+    }
+
     public static double relativeDistance(double[] x, double[] y) {
         double d = 0;
         double n = 0;

@@ -1,6 +1,7 @@
 package org.diffeolens.nn;
 
 import static org.diffeolens.linalg.GaussianElimination.kronecker;
+import static org.diffeolens.linalg.GaussianElimination.plusIdentity;
 import static org.diffeolens.linalg.GaussianElimination.relativeDistance;
 import static org.diffeolens.linalg.GaussianElimination.solve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -133,14 +134,6 @@ class FisherMetricTest {
         return g;
     }
 
-    static double[] shifted(double[] s, int d, double shift) {
-        double[] out = s.clone();
-        for (int i = 0; i < d; i++) {
-            out[i * d + i] += shift;
-        }
-        return out;
-    }
-
     @Test
     void kfacStepSolvesTheDampedKroneckerSystemOfInputAndGradientMomentsDensely() {
         for (NetworkSpec spec : nets()) {
@@ -161,9 +154,9 @@ class FisherMetricTest {
                     double[] dense;
                     if (mode == FisherMetric.Damping.FACTORED) {
                         double pi = oracle.piCorrection();
-                        dense = kronecker(shifted(a, n, pi * Math.sqrt(GAMMA)), n, shifted(g, m, Math.sqrt(GAMMA) / pi), m);
+                        dense = kronecker(plusIdentity(a, n, pi * Math.sqrt(GAMMA)), n, plusIdentity(g, m, Math.sqrt(GAMMA) / pi), m);
                     } else {
-                        dense = shifted(kronecker(a, n, g, m), n * m, GAMMA);
+                        dense = plusIdentity(kronecker(a, n, g, m), n * m, GAMMA);
                     }
                     double[] expected = solve(dense, n * m, block(covector, d));
                     double error = relativeDistance(block(step, d), expected);
@@ -214,7 +207,7 @@ class FisherMetricTest {
                 KroneckerBlock factors = stats.factors(j);
                 double[] ag = kronecker(factors.a(), factors.n(), factors.g(), factors.m());
                 assertTrue(relativeDistance(ag, f) < 1e-12, spec + " step " + j + ": A (x) G is not g g^T");
-                double[] expected = solve(shifted(f, k, GAMMA), k, block(covector, d));
+                double[] expected = solve(plusIdentity(f, k, GAMMA), k, block(covector, d));
                 double error = relativeDistance(block(step, d), expected);
                 assertTrue(error < 1e-8, spec + " step " + j + ": relative error " + error);
             }
