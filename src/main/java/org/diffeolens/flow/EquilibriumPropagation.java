@@ -21,9 +21,8 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
     private final boolean symmetric;
     private final int maxRelaxationIterations;
     private final double relaxationTolerance;
+    private final boolean residual;
     private double lastResidual = Double.NaN;
-    /** For a form's own relaxation: the residual, computed when asked (two state gradients, a diagnostic). */
-    private java.util.function.DoubleSupplier pendingResidual;
     private int lastRelaxationIterations;
 
     /**
@@ -34,6 +33,15 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
      */
     public EquilibriumPropagation(double beta, boolean symmetric, int maxRelaxationIterations,
                                   double relaxationTolerance) {
+        this(beta, symmetric, maxRelaxationIterations, relaxationTolerance, true);
+    }
+
+    /**
+     * @param residual whether a form's own relaxation reports its residual (two more gradients of
+     *                 F + b C per relaxation: a diagnostic that training can skip)
+     */
+    public EquilibriumPropagation(double beta, boolean symmetric, int maxRelaxationIterations,
+                                  double relaxationTolerance, boolean residual) {
         if (!(beta > 0) || Double.isInfinite(beta)) {
             throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
         }
@@ -44,18 +52,18 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
         this.symmetric = symmetric;
         this.maxRelaxationIterations = maxRelaxationIterations;
         this.relaxationTolerance = relaxationTolerance;
+        this.residual = residual;
     }
 
     public double beta() {
         return beta;
     }
 
-    /** Gradient norm of F + beta C at the end of the last relaxation (relative to its start): its accuracy. */
+    /**
+     * Gradient norm of F + beta C at the end of the last relaxation (relative to its start): its
+     * accuracy (NaN where a form's own relaxation ran without residuals).
+     */
     public double lastRelaxationResidual() {
-        if (pendingResidual != null) {
-            lastResidual = pendingResidual.getAsDouble();
-            pendingResidual = null;
-        }
         return lastResidual;
     }
 
@@ -89,21 +97,23 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
     public <S> S relax(EnergyForm<C, S> form, C control, S start, double b) {
         VectorSpace<S> states = form.stateSpace();
         S own = form.relax(control, start, b, maxRelaxationIterations, relaxationTolerance);
-        if (own != null) {
-            // the residual costs two gradients of F + b C: computed only if asked for
-            pendingResidual = () -> {
-                S g = form.innerEnergyStateGradient(control, own);
-                S g0 = form.innerEnergyStateGradient(control, start);
-                if (b != 0) {
-                    states.axpy(b, form.costGradient(own), g);
-                    states.axpy(b, form.costGradient(start), g0);
-                }
-                double n0 = Math.sqrt(states.dot(g0, g0));
-                return n0 == 0 ? 0 : Math.sqrt(states.dot(g, g)) / n0;
-            };
+        if (own != null && !residual) {
+            lastResidual = Double.NaN;
             return own;
         }
-        pendingResidual = null;
+        if (own != null) {
+            S g = form.innerEnergyStateGradient(control, own);
+            if (b != 0) {
+                states.axpy(b, form.costGradient(own), g);
+            }
+            S g0 = form.innerEnergyStateGradient(control, start);
+            if (b != 0) {
+                states.axpy(b, form.costGradient(start), g0);
+            }
+            double n0 = Math.sqrt(states.dot(g0, g0));
+            lastResidual = n0 == 0 ? 0 : Math.sqrt(states.dot(g, g)) / n0;
+            return own;
+        }
         ControlledFlow<S, S> nudged = new ControlledFlow<>() {
             @Override
             public S forward(S s) {

@@ -70,7 +70,8 @@ public record GradientSettings(Estimator estimator, double beta, boolean symmetr
     public GradientEstimator<Parameters> newEstimator() {
         return switch (estimator) {
             case ADJOINT -> new Adjoint<>();
-            case EP -> new EquilibriumPropagation<>(beta, symmetric, MAX_SWEEPS, SWEEP_TOLERANCE);
+            // the relaxation residual is a diagnostic (two more passes per relaxation): not while training
+            case EP -> new EquilibriumPropagation<>(beta, symmetric, MAX_SWEEPS, SWEEP_TOLERANCE, false);
         };
     }
 

@@ -93,13 +93,20 @@ public final class ResidualFlow implements ControlledFlow<Parameters, Trajectory
         return energyForm().innerEnergyControlGradient(control, state);
     }
 
-    @Override
+    // both signatures of EnergyForm's cost (see ResidualEnergyForm)
     public double cost(Parameters state) {
         return energyForm().cost(state);
     }
 
-    @Override
+    public double cost(Parameters control, Parameters state) {
+        return energyForm().cost(state);
+    }
+
     public Parameters costGradient(Parameters state) {
+        return energyForm().costGradient(state);
+    }
+
+    public Parameters costGradient(Parameters control, Parameters state) {
         return energyForm().costGradient(state);
     }
 
