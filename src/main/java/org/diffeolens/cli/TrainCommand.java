@@ -14,6 +14,9 @@ import java.util.concurrent.Callable;
 import org.diffeolens.nn.Activation;
 import org.diffeolens.nn.Checkpoint;
 import org.diffeolens.nn.EpochRecord;
+import org.diffeolens.nn.GradientSettings;
+import org.diffeolens.nn.LayerBlocks;
+import org.diffeolens.nn.MetricSettings;
 import org.diffeolens.nn.NetworkSpec;
 import org.diffeolens.nn.ResidualNetwork;
 import org.diffeolens.nn.Trainer;
@@ -97,6 +100,32 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", description = "lambda of the energy lambda/2 ||W||^2 (default: ${DEFAULT-VALUE})")
     double weightDecay = 0;
 
+    @Option(names = "--gradient", description = "gradient estimator: adjoint (backpropagation) or ep (equilibrium "
+            + "propagation on the penalty form) (default: ${DEFAULT-VALUE})")
+    String gradient = "adjoint";
+
+    @Option(names = "--beta", description = "ep: nudging strength per sample (default: 1e-3)")
+    Double beta;
+
+    @Option(names = "--one-sided", description = "ep: nudge one way only (error O(beta) instead of O(beta^2), "
+            + "one relaxation less)")
+    boolean oneSided;
+
+    @Option(names = "--metric", description = "metric raising the gradient: identity, layer (per-layer stiffness), "
+            + "cogradient (damped diagonal Fisher) or fisher (K-FAC natural gradient) (default: ${DEFAULT-VALUE})")
+    String metric = "identity";
+
+    @Option(names = "--damping", description = "cogradient, fisher: Tikhonov damping (default: 1e-2)")
+    Double damping;
+
+    @Option(names = "--freeze", split = ",", description = "layers to freeze, by index (0 input layer, 1..N blocks, "
+            + "N+1 head) or name (stem, block0, head)")
+    List<String> freeze = new ArrayList<>();
+
+    @Option(names = "--stiffness", split = ",", description = "per-layer stiffness as layer=value (update divided "
+            + "by it), e.g. 0=10,head=0.5")
+    List<String> stiffness = new ArrayList<>();
+
     @Option(names = "--seed", description = "seed of the initial weights and the shuffles (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
@@ -173,7 +202,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainTest data = load();
         int[] shape = data.train().sampleShape();
         NetworkSpec spec = spec(shape, data.train().classes());
-        TrainingConfig config = config();
+        TrainingConfig config = config(spec);
         Checkpoint from = null;
         if (resume != null) {
             from = Checkpoint.load(resume);
@@ -189,7 +218,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Trainer trainer = new Trainer(network, config);
         String title = spec.kind().name().toLowerCase() + " residual net on " + dataset + ": depth " + spec.depth()
-                + ", width " + spec.width() + ", " + config.optimizer().cliName() + " lr " + config.learningRate();
+                + ", width " + spec.width() + ", " + config.optimizer().cliName() + " lr " + config.learningRate()
+                + (config.gradient().estimator() == GradientSettings.Estimator.EP ? ", ep" : "")
+                + (config.metric().kind() == MetricSettings.Kind.IDENTITY ? "" : ", " + config.metric().kind().cliName()
+                + " metric");
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("command", "diffeolens train " + String.join(" ", originalArgs()));
         extra.put("environment", environment());
@@ -282,7 +314,7 @@ public final class TrainCommand implements Callable<Integer> {
         return new NetworkSpec(k, shape, classes, width, depth, h, a, 3, stride, !noNorm);
     }
 
-    private TrainingConfig config() {
+    private TrainingConfig config(NetworkSpec spec) {
         TrainingConfig.OptimizerKind o = TrainingConfig.OptimizerKind.parse(optimizer);
         double lr = learningRate != null ? learningRate : switch (o) {
             case ADAM -> 2e-3;
@@ -290,7 +322,36 @@ public final class TrainCommand implements Callable<Integer> {
             case SGD -> 0.1;
         };
         return new TrainingConfig(epochs, batchSize, seed, o, lr, momentum, TrainingConfig.Schedule.parse(schedule),
-                weightDecay, threads);
+                weightDecay, threads).withGradient(gradientSettings()).withMetric(metricSettings(spec));
+    }
+
+    private GradientSettings gradientSettings() {
+        GradientSettings.Estimator e = GradientSettings.Estimator.parse(gradient);
+        if (e == GradientSettings.Estimator.ADJOINT && (beta != null || oneSided)) {
+            throw new IllegalArgumentException("--beta and --one-sided need --gradient ep");
+        }
+        return new GradientSettings(e, beta != null ? beta : GradientSettings.DEFAULT_BETA, !oneSided);
+    }
+
+    private MetricSettings metricSettings(NetworkSpec spec) {
+        LayerBlocks layers = new LayerBlocks(new ResidualNetwork(spec).layout());
+        Map<Integer, Double> s = new LinkedHashMap<>();
+        for (String pair : stiffness) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("--stiffness entries are layer=value, got '" + pair + "'");
+            }
+            try {
+                s.put(layers.indexOf(kv[0]), Double.parseDouble(kv[1].trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--stiffness value of " + kv[0] + " is not a number: '" + kv[1] + "'");
+            }
+        }
+        for (String layer : freeze) {
+            s.put(layers.indexOf(layer), Double.POSITIVE_INFINITY);
+        }
+        return new MetricSettings(MetricSettings.Kind.parse(metric),
+                damping != null ? damping : MetricSettings.DEFAULT_DAMPING, s);
     }
 
     private static Map<String, Object> environment() {

@@ -37,4 +37,12 @@ public final class ElementOps {
             return (out / outDivisor) / (Math.sqrt(x / xDivisor) + epsilon);
         }
     }
+
+    /** out := out / (x + damping): a covector raised by a damped diagonal metric x. */
+    public record DampedQuotient(double damping) implements ElementOp {
+        @Override
+        public double apply(double out, double x) {
+            return out / (x + damping);
+        }
+    }
 }

@@ -23,6 +23,7 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
     private final boolean symmetric;
     private final int maxRelaxationIterations;
     private final double relaxationTolerance;
+    private final boolean residual;
     private double lastResidual = Double.NaN;
     private int lastRelaxationIterations;
 
@@ -34,6 +35,15 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
      */
     public EquilibriumPropagation(double beta, boolean symmetric, int maxRelaxationIterations,
                                   double relaxationTolerance) {
+        this(beta, symmetric, maxRelaxationIterations, relaxationTolerance, true);
+    }
+
+    /**
+     * @param residual whether a form's own relaxation reports its residual (two more gradients of
+     *                 F + b C per relaxation: a diagnostic that training can skip)
+     */
+    public EquilibriumPropagation(double beta, boolean symmetric, int maxRelaxationIterations,
+                                  double relaxationTolerance, boolean residual) {
         if (!(beta > 0) || Double.isInfinite(beta)) {
             throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
         }
@@ -44,13 +54,17 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
         this.symmetric = symmetric;
         this.maxRelaxationIterations = maxRelaxationIterations;
         this.relaxationTolerance = relaxationTolerance;
+        this.residual = residual;
     }
 
     public double beta() {
         return beta;
     }
 
-    /** Gradient norm of F + beta C at the end of the last relaxation (relative to its start): its accuracy. */
+    /**
+     * Gradient norm of F + beta C at the end of the last relaxation (relative to its start): its
+     * accuracy (NaN where a form's own relaxation ran without residuals).
+     */
     public double lastRelaxationResidual() {
         return lastResidual;
     }
@@ -98,6 +112,10 @@ public final class EquilibriumPropagation<C> implements GradientEstimator<C> {
     public <S> S relax(EnergyForm<C, S> form, C control, S start, double b) {
         VectorSpace<S> states = form.stateSpace();
         S own = form.relax(control, start, b, maxRelaxationIterations, relaxationTolerance);
+        if (own != null && !residual) {
+            lastResidual = Double.NaN;
+            return own;
+        }
         if (own != null) {
             S g = form.innerEnergyStateGradient(control, own);
             if (b != 0) {

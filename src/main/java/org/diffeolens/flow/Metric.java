@@ -13,6 +13,14 @@ public interface Metric<C> {
      */
     C sharp(C covector, C at);
 
+    /**
+     * Shows the metric the flow whose gradient the next {@link #sharp} raises: a metric that depends
+     * on the data (a Fisher metric reads the current mini-batch) takes what it needs from it. The
+     * {@link Minimizer} calls this before every {@code sharp}; a metric of the control alone ignores it.
+     */
+    default void observe(ControlledFlow<C, ?> flow) {
+    }
+
     /** Inner product of two covectors under the inverse metric, <a, sharp(b)>: squared gradient norm. */
     default double dualNorm2(VectorSpace<C> space, C covector, C at) {
         return space.dot(covector, sharp(covector, at));

@@ -62,6 +62,7 @@ public final class Minimizer<C> {
                 reason = StopReason.CANCELLED;
                 break;
             }
+            metric.observe(flow);
             C direction = metric.sharp(at.gradient(), control);
             double gradientNorm = Math.sqrt(Math.max(0, space.dot(at.gradient(), direction)));
             if (k == 0) {

@@ -134,6 +134,8 @@ public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Par
         p.setProperty("config.schedule", config.schedule().name());
         p.setProperty("config.weightDecay", Double.toString(config.weightDecay()));
         p.setProperty("config.threads", Integer.toString(config.threads()));
+        config.gradient().asMap().forEach((k, v) -> p.setProperty("config.gradient." + k, String.valueOf(v)));
+        config.metric().asStrings().forEach((k, v) -> p.setProperty("config.metric." + k, v));
         p.setProperty("epoch", Integer.toString(epoch));
         for (int i = 0; i < history.size(); i++) {
             EpochRecord r = history.get(i);
@@ -164,7 +166,9 @@ public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Par
                     Double.parseDouble(get(p, "config.momentum", file)),
                     TrainingConfig.Schedule.valueOf(get(p, "config.schedule", file)),
                     Double.parseDouble(get(p, "config.weightDecay", file)),
-                    Integer.parseInt(get(p, "config.threads", file)));
+                    Integer.parseInt(get(p, "config.threads", file)),
+                    GradientSettings.parse(k -> p.getProperty("config.gradient." + k)),
+                    MetricSettings.parse(k -> p.getProperty("config.metric." + k)));
             int epoch = Integer.parseInt(get(p, "epoch", file));
             List<EpochRecord> history = new ArrayList<>();
             for (int i = 0; i < epoch; i++) {

@@ -87,6 +87,14 @@ public final class Conv implements Layer {
         return activation.initGain();
     }
 
+    Activation activation() {
+        return activation;
+    }
+
+    int outChannels() {
+        return outChannels;
+    }
+
     @Override
     public long[] inputShape() {
         return new long[] {geometry.height(), geometry.width(), geometry.channels()};

@@ -53,6 +53,20 @@ public final class Dense implements Layer {
         return bias;
     }
 
+    /** The activation, null for a linear layer. */
+    Activation activation() {
+        return activation;
+    }
+
+    /** Input features (flattened). */
+    int inputs() {
+        return in;
+    }
+
+    int outputs() {
+        return out;
+    }
+
     /** Variance gain for initialization: that of the activation, 1 for a linear layer. */
     double initGain() {
         return activation == null ? 1 : activation.initGain();

@@ -63,6 +63,8 @@ public final class ParameterSpace implements VectorSpace<Parameters> {
         } else if (op instanceof ElementOps.RatioSqrt r) {
             INDArray denominator = Transforms.sqrt(v.div(r.xDivisor()), false).addi(r.epsilon());
             o.divi(r.outDivisor()).divi(denominator);
+        } else if (op instanceof ElementOps.DampedQuotient q) {
+            o.divi(v.add(q.damping()));
         } else {
             long n = o.length();
             for (long i = 0; i < n; i++) {

@@ -65,6 +65,21 @@ public final class ResidualNetwork {
         return fields.size();
     }
 
+    /** The input layer u -> x_0. */
+    Layer inputLayer() {
+        return stem;
+    }
+
+    /** The vector field f(., W_k) of block k. */
+    Layer block(int k) {
+        return fields.get(k);
+    }
+
+    /** The classifier head x_N -> logits. */
+    Dense head() {
+        return head;
+    }
+
     /** Per-sample shape of the states x_k. */
     public long[] stateShape() {
         return stem.outputShape();
@@ -185,15 +200,21 @@ public final class ResidualNetwork {
                 Nd4j.getBlasWrapper().level1().axpy(grad.flat().length(), 1.0, g[i].flat(), grad.flat());
             }
         }
-        if (weightDecay != 0) {
-            for (int i = 0; i < layout.size(); i++) {
-                if (layout.entry(i).decays()) {
-                    INDArray g = grad.get(i);
-                    Nd4j.getBlasWrapper().level1().axpy(g.length(), weightDecay, w.get(i), g);
-                }
+        addWeightDecayGradient(w, weightDecay, grad);
+        return grad;
+    }
+
+    /** grad += lambda W on the tensors that decay: the gradient of {@link #regularization}. */
+    public void addWeightDecayGradient(Parameters w, double weightDecay, Parameters grad) {
+        if (weightDecay == 0) {
+            return;
+        }
+        for (int i = 0; i < layout.size(); i++) {
+            if (layout.entry(i).decays()) {
+                INDArray g = grad.get(i);
+                Nd4j.getBlasWrapper().level1().axpy(g.length(), weightDecay, w.get(i), g);
             }
         }
-        return grad;
     }
 
     /** The adjoint sweep of one part, its loss scaled by lossScale (1 / the whole batch's size). */

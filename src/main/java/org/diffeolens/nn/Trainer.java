@@ -20,7 +20,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Trains a residual network through the project's one optimization loop: a {@link Minimizer} with
- * the {@link Adjoint} estimator, a {@link Metric} (the identity unless one is given) and an
+ * the configured estimator ({@link Adjoint} or equilibrium propagation), a {@link Metric} (the
+ * configured one unless one is given) and an
  * {@link Optimizer} of {@code flow/}, whose k-th flow is the network on the k-th mini-batch of a
  * seeded shuffle. The trainer only schedules the batches and listens: at each epoch's end it
  * scores the test set, reports, and offers a {@link Checkpoint}. Float32 parameters.
@@ -34,8 +35,9 @@ public final class Trainer {
     private final List<MinimizerListener<Parameters>> minimizerListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
+    /** With the metric the configuration names (the identity by default). */
     public Trainer(ResidualNetwork network, TrainingConfig config) {
-        this(network, config, Metric.identity(ParameterSpace.INSTANCE));
+        this(network, config, config.metric().build(network));
     }
 
     public Trainer(ResidualNetwork network, TrainingConfig config, Metric<Parameters> metric) {
@@ -99,7 +101,7 @@ public final class Trainer {
             optimizer.restore(resumeFrom.optimizer());
         }
         Workspace workspace = new Workspace(Parallel.of(config.threads()));
-        Minimizer<Parameters> minimizer = new Minimizer<>(new Adjoint<>(), metric, optimizer,
+        Minimizer<Parameters> minimizer = new Minimizer<>(config.gradient().newEstimator(), metric, optimizer,
                 StoppingRule.iterations(steps).withCancel(cancelled::get));
         Batches batches = new Batches(train, config, firstEpoch * stepsPerEpoch);
         EpochTracker tracker = new EpochTracker(test, optimizer, workspace, stepsPerEpoch, firstEpoch, steps, earlier);

@@ -10,10 +10,12 @@ import org.diffeolens.flow.Optimizer;
  * How to train: epochs of shuffled mini-batches (seeded), one of the optimizers of {@code flow/}
  * with a learning-rate schedule over the whole run, weight decay lambda (the regularizing energy
  * lambda/2 ||W||^2), and the number of threads: the trainer splits matrix products and element-wise
- * passes across that many Java threads, each calling ND4J single-threaded.
+ * passes across that many Java threads, each calling ND4J single-threaded. The gradient estimator
+ * (adjoint or equilibrium propagation) and the metric that raises the gradient are chosen here too.
  */
 public record TrainingConfig(int epochs, int batchSize, long seed, OptimizerKind optimizer, double learningRate,
-                             double momentum, Schedule schedule, double weightDecay, int threads) {
+                             double momentum, Schedule schedule, double weightDecay, int threads,
+                             GradientSettings gradient, MetricSettings metric) {
 
     /** The optimizers of flow/ the trainer offers, by their CLI names. */
     public enum OptimizerKind {
@@ -83,6 +85,16 @@ public record TrainingConfig(int epochs, int batchSize, long seed, OptimizerKind
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
+        if (gradient == null || metric == null) {
+            throw new IllegalArgumentException("gradient and metric settings must be given");
+        }
+    }
+
+    /** The adjoint gradient and the identity metric. */
+    public TrainingConfig(int epochs, int batchSize, long seed, OptimizerKind optimizer, double learningRate,
+                          double momentum, Schedule schedule, double weightDecay, int threads) {
+        this(epochs, batchSize, seed, optimizer, learningRate, momentum, schedule, weightDecay, threads,
+                GradientSettings.adjoint(), MetricSettings.identity());
     }
 
     /** Adam at 2e-3 with cosine annealing, batch 128, no weight decay, 2 threads: the Fashion-MNIST reference. */
@@ -91,31 +103,48 @@ public record TrainingConfig(int epochs, int batchSize, long seed, OptimizerKind
     }
 
     public TrainingConfig withEpochs(int e) {
-        return new TrainingConfig(e, batchSize, seed, optimizer, learningRate, momentum, schedule, weightDecay, threads);
+        return new TrainingConfig(e, batchSize, seed, optimizer, learningRate, momentum, schedule, weightDecay,
+                threads, gradient, metric);
     }
 
     public TrainingConfig withBatchSize(int b) {
-        return new TrainingConfig(epochs, b, seed, optimizer, learningRate, momentum, schedule, weightDecay, threads);
+        return new TrainingConfig(epochs, b, seed, optimizer, learningRate, momentum, schedule, weightDecay,
+                threads, gradient, metric);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(epochs, batchSize, s, optimizer, learningRate, momentum, schedule, weightDecay, threads);
+        return new TrainingConfig(epochs, batchSize, s, optimizer, learningRate, momentum, schedule, weightDecay,
+                threads, gradient, metric);
     }
 
     public TrainingConfig withOptimizer(OptimizerKind o, double lr) {
-        return new TrainingConfig(epochs, batchSize, seed, o, lr, momentum, schedule, weightDecay, threads);
+        return new TrainingConfig(epochs, batchSize, seed, o, lr, momentum, schedule, weightDecay, threads,
+                gradient, metric);
     }
 
     public TrainingConfig withSchedule(Schedule s) {
-        return new TrainingConfig(epochs, batchSize, seed, optimizer, learningRate, momentum, s, weightDecay, threads);
+        return new TrainingConfig(epochs, batchSize, seed, optimizer, learningRate, momentum, s, weightDecay,
+                threads, gradient, metric);
     }
 
     public TrainingConfig withWeightDecay(double w) {
-        return new TrainingConfig(epochs, batchSize, seed, optimizer, learningRate, momentum, schedule, w, threads);
+        return new TrainingConfig(epochs, batchSize, seed, optimizer, learningRate, momentum, schedule, w,
+                threads, gradient, metric);
     }
 
     public TrainingConfig withThreads(int t) {
-        return new TrainingConfig(epochs, batchSize, seed, optimizer, learningRate, momentum, schedule, weightDecay, t);
+        return new TrainingConfig(epochs, batchSize, seed, optimizer, learningRate, momentum, schedule,
+                weightDecay, t, gradient, metric);
+    }
+
+    public TrainingConfig withGradient(GradientSettings g) {
+        return new TrainingConfig(epochs, batchSize, seed, optimizer, learningRate, momentum, schedule, weightDecay,
+                threads, g, metric);
+    }
+
+    public TrainingConfig withMetric(MetricSettings m) {
+        return new TrainingConfig(epochs, batchSize, seed, optimizer, learningRate, momentum, schedule, weightDecay,
+                threads, gradient, m);
     }
 
     /** Mini-batches per epoch for n training samples (the last one may be smaller). */

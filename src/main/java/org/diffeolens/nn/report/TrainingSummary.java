@@ -55,6 +55,8 @@ public final class TrainingSummary {
         t.put("schedule", config.schedule().name().toLowerCase());
         t.put("weightDecay", config.weightDecay());
         t.put("threads", config.threads());
+        t.putAll(config.gradient().asMap());
+        t.putAll(config.metric().asMap());
         m.put("training", t);
         List<Object> e = new ArrayList<>();
         for (EpochRecord r : epochs) {
