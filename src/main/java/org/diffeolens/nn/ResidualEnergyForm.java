@@ -211,27 +211,19 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
         return grad;
     }
 
-    // C reads the logits alone. Both signatures of EnergyForm's cost are here: C(s) and, for forms whose
-    // running cost also reads the control, C(theta, s); this form's ignores theta.
-
-    public double cost(Parameters s) {
+    /** C reads the logits alone: the mean cross-entropy. */
+    @Override
+    public double cost(Parameters theta, Parameters s) {
         INDArray z = s.get(last);
         INDArray p = workspace.get(this, "probabilities", z.dataType(), z.shape());
         return Kernels.softmaxCrossEntropy(z, batch.labels(), p);
     }
 
-    public double cost(Parameters theta, Parameters s) {
-        return cost(s);
-    }
-
-    public Parameters costGradient(Parameters s) {
+    @Override
+    public Parameters costGradient(Parameters theta, Parameters s) {
         Parameters g = Parameters.zeros(states, s.dataType());
         costGradient(s, g.get(last));
         return g;
-    }
-
-    public Parameters costGradient(Parameters theta, Parameters s) {
-        return costGradient(s);
     }
 
     /** dC/dz = (softmax(z) - onehot) / B into out. */

@@ -93,21 +93,14 @@ public final class ResidualFlow implements ControlledFlow<Parameters, Trajectory
         return energyForm().innerEnergyControlGradient(control, state);
     }
 
-    // both signatures of EnergyForm's cost (see ResidualEnergyForm)
-    public double cost(Parameters state) {
-        return energyForm().cost(state);
-    }
-
+    @Override
     public double cost(Parameters control, Parameters state) {
-        return energyForm().cost(state);
+        return energyForm().cost(control, state);
     }
 
-    public Parameters costGradient(Parameters state) {
-        return energyForm().costGradient(state);
-    }
-
+    @Override
     public Parameters costGradient(Parameters control, Parameters state) {
-        return energyForm().costGradient(state);
+        return energyForm().costGradient(control, state);
     }
 
     @Override
