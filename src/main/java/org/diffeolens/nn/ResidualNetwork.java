@@ -150,17 +150,7 @@ public final class ResidualNetwork {
 
     /** lambda/2 sum ||W||^2 over the tensors that decay (kernels and weight matrices). */
     public double regularization(Parameters w, double weightDecay) {
-        if (weightDecay == 0) {
-            return 0;
-        }
-        double s = 0;
-        for (int i = 0; i < layout.size(); i++) {
-            if (layout.entry(i).decays()) {
-                INDArray t = w.get(i);
-                s += Nd4j.getBlasWrapper().dot(t, t);
-            }
-        }
-        return 0.5 * weightDecay * s;
+        return WeightDecay.energy(w, weightDecay);
     }
 
     /** dE/dW by the discrete adjoint sweep over a trajectory of {@link #forward} (in the same workspace). */
@@ -185,14 +175,7 @@ public final class ResidualNetwork {
                 Nd4j.getBlasWrapper().level1().axpy(grad.flat().length(), 1.0, g[i].flat(), grad.flat());
             }
         }
-        if (weightDecay != 0) {
-            for (int i = 0; i < layout.size(); i++) {
-                if (layout.entry(i).decays()) {
-                    INDArray g = grad.get(i);
-                    Nd4j.getBlasWrapper().level1().axpy(g.length(), weightDecay, w.get(i), g);
-                }
-            }
-        }
+        WeightDecay.addGradient(w, weightDecay, grad);
         return grad;
     }
 

@@ -1,0 +1,21 @@
+package org.diffeolens.nn;
+
+import java.util.Map;
+
+/**
+ * What a {@link Checkpoint} records of a network so that a run can be resumed: the family that
+ * rebuilds it ({@code residual}, {@code hopfield}), its settings as text, and the layout of its
+ * parameters. Each family reads its own settings back ({@link Checkpoint#load(java.nio.file.Path,
+ * Map)} takes the readers), so this package knows no family but its own.
+ */
+public interface Architecture {
+
+    /** The family's name, as a checkpoint stores it. */
+    String family();
+
+    /** The settings that rebuild this architecture, keys without dots' meaning to anyone else. */
+    Map<String, String> settings();
+
+    /** Where each parameter tensor lives in the flat control. */
+    ParameterLayout layout();
+}

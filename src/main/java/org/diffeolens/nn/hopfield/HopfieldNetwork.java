@@ -1,0 +1,116 @@
+package org.diffeolens.nn.hopfield;
+
+import java.util.SplittableRandom;
+import org.diffeolens.nn.Classifier;
+import org.diffeolens.nn.ParameterLayout;
+import org.diffeolens.nn.Parameters;
+import org.diffeolens.nn.Score;
+import org.diffeolens.nn.Workspace;
+import org.diffeolens.nn.data.Batch;
+import org.diffeolens.nn.data.Dataset;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Scellier and Bengio's layered Hopfield-style network (Equilibrium Propagation, 2017) as a
+ * {@link Classifier}: the architecture of a {@link HopfieldSpec}, its parameter layout, seeded
+ * initial weights, and its flow on a mini-batch ({@link HopfieldFlow}), which the trainer steps
+ * with either gradient estimator, equilibrium propagation or the adjoint of the equilibrium. The
+ * prediction is the argmax of the output layer at the free equilibrium. Keeps a
+ * {@link RelaxationLog} of every relaxation its flows run.
+ */
+public final class HopfieldNetwork implements Classifier {
+
+    private final HopfieldSpec spec;
+    private final ParameterLayout layout;
+    private final RelaxationLog log = new RelaxationLog();
+
+    public HopfieldNetwork(HopfieldSpec spec) {
+        this.spec = spec;
+        this.layout = spec.layout();
+    }
+
+    public HopfieldSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public HopfieldSpec architecture() {
+        return spec;
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public int[] inputShape() {
+        return spec.inputShape();
+    }
+
+    @Override
+    public int classes() {
+        return spec.classes();
+    }
+
+    public RelaxationLog log() {
+        return log;
+    }
+
+    /** Glorot-uniform couplings W_k ~ U(-a, a), a = sqrt(6 / (n_k + n_{k+1})) (as Scellier and Bengio), zero biases. */
+    @Override
+    public Parameters initialize(long seed, DataType type) {
+        double[] v = new double[(int) layout.length()];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int k = 0; k < spec.freeLayers(); k++) {
+            ParameterLayout.Entry e = layout.entry(layout.indexOf("W" + k));
+            double a = Math.sqrt(6.0 / (spec.units(k) + spec.units(k + 1)));
+            for (long i = e.offset(); i < e.offset() + e.length(); i++) {
+                v[(int) i] = a * (2 * random.nextDouble() - 1);
+            }
+        }
+        return new Parameters(layout, Nd4j.createFromArray(v).castTo(type));
+    }
+
+    @Override
+    public HopfieldFlow on(Batch batch, double weightDecay, Workspace workspace) {
+        return new HopfieldFlow(this, batch, weightDecay, workspace);
+    }
+
+    /** Mean cost 1/2 ||y - t||^2 and accuracy of argmax y at the free equilibria. */
+    @Override
+    public Score score(Parameters w, Dataset data, int batchSize, Workspace workspace) {
+        double loss = 0;
+        int correct = 0;
+        for (int from = 0; from < data.size(); from += batchSize) {
+            int to = Math.min(data.size(), from + batchSize);
+            Batch b = data.batch(from, to, w.dataType());
+            HopfieldFlow flow = on(b, 0, workspace);
+            Equilibrium e = flow.forward(w);
+            loss += flow.cost(e.state()) * b.size();
+            INDArray predicted = e.outputs().argMax(1);
+            for (int i = 0; i < b.size(); i++) {
+                if (predicted.getInt(i) == b.labels()[i]) {
+                    correct++;
+                }
+            }
+        }
+        return new Score(loss / data.size(), (double) correct / data.size(), data.size());
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder s = new StringBuilder(spec.toString()).append('\n');
+        s.append("  input x: ").append(spec.units(0)).append(" units, clamped\n");
+        for (int k = 1; k <= spec.freeLayers(); k++) {
+            s.append("  ").append(k < spec.freeLayers() ? "hidden h" + k : "output y").append(": ")
+                    .append(spec.units(k)).append(" units, rho ").append(spec.rho().cliName())
+                    .append(", coupled to layer ").append(k - 1).append(" by W").append(k - 1).append('\n');
+        }
+        s.append("  energy F = sum G(s) - sum s_k W_k s_{k+1} - sum b.s, cost 1/2 ||y - t||^2\n");
+        s.append("  ").append(layout.length()).append(" parameters");
+        return s.toString();
+    }
+}
