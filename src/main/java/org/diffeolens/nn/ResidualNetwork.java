@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.diffeolens.nn.data.Batch;
+import org.diffeolens.nn.data.Dataset;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,7 +21,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * then the input layer's pullback. The architecture is immutable and holds no data; a
  * {@link ResidualFlow} binds it to a mini-batch as a {@code ControlledFlow}.
  */
-public final class ResidualNetwork {
+public final class ResidualNetwork implements Classifier {
 
     private final NetworkSpec spec;
     private final ParameterLayout layout;
@@ -57,8 +58,24 @@ public final class ResidualNetwork {
         return spec;
     }
 
+    @Override
+    public NetworkSpec architecture() {
+        return spec;
+    }
+
+    @Override
     public ParameterLayout layout() {
         return layout;
+    }
+
+    @Override
+    public int[] inputShape() {
+        return spec.inputShape();
+    }
+
+    @Override
+    public int classes() {
+        return spec.classes();
     }
 
     public int depth() {
@@ -74,6 +91,7 @@ public final class ResidualNetwork {
      * Seeded initial weights: N(0, gain / fan_in) for kernels and weight matrices (He for ReLU,
      * LeCun for tanh and the linear head), zero biases and shifts, unit gains.
      */
+    @Override
     public Parameters initialize(long seed, DataType type) {
         double[] v = new double[(int) layout.length()];
         SplittableRandom random = new SplittableRandom(seed);
@@ -205,8 +223,29 @@ public final class ResidualNetwork {
     }
 
     /** The flow of this network on one mini-batch, with weight decay lambda. */
+    @Override
     public ResidualFlow on(Batch batch, double weightDecay, Workspace workspace) {
         return new ResidualFlow(this, batch, weightDecay, workspace);
+    }
+
+    /** Mean cross-entropy and accuracy on a data set, in batches (forward passes only). */
+    @Override
+    public Score score(Parameters w, Dataset data, int batchSize, Workspace workspace) {
+        double loss = 0;
+        int correct = 0;
+        for (int from = 0; from < data.size(); from += batchSize) {
+            int to = Math.min(data.size(), from + batchSize);
+            Batch b = data.batch(from, to, w.dataType());
+            Trajectory t = forward(w, b, 0, workspace);
+            loss += t.loss() * b.size();
+            int[] predicted = Kernels.argmaxRows(t.probabilities());
+            for (int i = 0; i < predicted.length; i++) {
+                if (predicted[i] == b.labels()[i]) {
+                    correct++;
+                }
+            }
+        }
+        return new Score(loss / data.size(), (double) correct / data.size(), data.size());
     }
 
     /** Predicted classes (argmax of the logits). */
@@ -229,6 +268,7 @@ public final class ResidualNetwork {
     }
 
     /** One line per layer. */
+    @Override
     public String describe() {
         StringBuilder s = new StringBuilder(spec.toString()).append('\n');
         s.append("  input layer: ").append(stem.describe()).append('\n');

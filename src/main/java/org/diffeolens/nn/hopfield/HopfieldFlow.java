@@ -4,12 +4,10 @@ import org.diffeolens.flow.ControlledFlow;
 import org.diffeolens.flow.EnergyForm;
 import org.diffeolens.flow.Energy;
 import org.diffeolens.flow.VectorSpace;
-import org.diffeolens.nn.Flat;
 import org.diffeolens.nn.ParameterLayout;
 import org.diffeolens.nn.ParameterSpace;
 import org.diffeolens.nn.Parameters;
 import org.diffeolens.nn.WeightDecay;
-import org.diffeolens.nn.Workspace;
 import org.diffeolens.nn.data.Batch;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,15 +51,10 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
     private final int size;
     private final int top;
     private final double weightDecay;
-    private final Workspace workspace;
     private final ParameterLayout stateLayout;
-    private INDArray inputs;
-    private INDArray targets;
-    private INDArray drive;
-    private INDArray driveW0;
-    private INDArray driveB1;
+    private final Layers layers;
 
-    HopfieldFlow(HopfieldNetwork network, Batch batch, double weightDecay, Workspace workspace) {
+    HopfieldFlow(HopfieldNetwork network, Batch batch, double weightDecay) {
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException("weight decay must be finite and >= 0, got " + weightDecay);
         }
@@ -71,12 +64,12 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
         this.size = batch.size();
         this.top = spec.freeLayers();
         this.weightDecay = weightDecay;
-        this.workspace = workspace;
         ParameterLayout.Builder b = new ParameterLayout.Builder();
         for (int k = 1; k <= top; k++) {
             b.add("s" + k, false, size, spec.units(k));
         }
         this.stateLayout = b.build();
+        this.layers = new Layers(spec, batch);
     }
 
     public Batch batch() {
@@ -85,131 +78,7 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
 
     /** Layer k = 1..L+1 of a state. */
     public static INDArray layer(Parameters state, int k) {
-        return state.get(k - 1);
-    }
-
-    private static INDArray weight(Parameters w, int k) {
-        return w.get(2 * k);
-    }
-
-    private static INDArray bias(Parameters w, int k) {
-        return w.get(2 * k - 1);
-    }
-
-    /** The clamped inputs x [B, n_0] in the control's type. */
-    private INDArray inputs(DataType type) {
-        if (inputs == null || inputs.dataType() != type) {
-            INDArray x = batch.inputs().reshape('c', size, spec.units(0));
-            inputs = x.dataType() == type ? x : x.castTo(type);
-        }
-        return inputs;
-    }
-
-    /** One-hot targets t [B, classes]. */
-    private INDArray targets(DataType type) {
-        if (targets == null || targets.dataType() != type) {
-            targets = Nd4j.zeros(type, size, spec.classes());
-            Flat t = Flat.of(targets);
-            int[] labels = batch.labels();
-            for (int i = 0; i < size; i++) {
-                t.set(i * spec.classes() + labels[i], 1);
-            }
-        }
-        return targets;
-    }
-
-    /**
-     * x W_0 + b_1, the clamped input's constant pull on the first layer: the one large product of a
-     * relaxation, kept while W_0 and b_1 hold exactly the same coefficients.
-     */
-    private INDArray drive(Parameters w) {
-        INDArray w0 = weight(w, 0);
-        INDArray b1 = bias(w, 1);
-        if (drive != null && sameCoefficients(driveW0, w0) && sameCoefficients(driveB1, b1)) {
-            return drive;
-        }
-        drive = Nd4j.create(w.dataType(), size, spec.units(1));
-        Nd4j.gemm(inputs(w.dataType()), w0, drive, false, false, 1.0, 0.0);
-        addRows(drive, b1);
-        driveW0 = w0.dup();
-        driveB1 = b1.dup();
-        return drive;
-    }
-
-    /** m [rows, n] += v [n] on every row (one pass; ND4J's broadcast costs milliseconds on small arrays). */
-    private static void addRows(INDArray m, INDArray v) {
-        Flat mf = Flat.of(m);
-        Flat vf = Flat.of(v);
-        int n = vf.length();
-        for (int r = 0; r < mf.length(); r += n) {
-            for (int j = 0; j < n; j++) {
-                mf.set(r + j, mf.get(r + j) + vf.get(j));
-            }
-        }
-    }
-
-    /** out [n] = scale * sum over the rows of m [rows, n]. */
-    private static void sumRows(INDArray m, double scale, INDArray out) {
-        Flat mf = Flat.of(m);
-        Flat of = Flat.of(out);
-        int n = of.length();
-        double[] sum = new double[n];
-        for (int r = 0; r < mf.length(); r += n) {
-            for (int j = 0; j < n; j++) {
-                sum[j] += mf.get(r + j);
-            }
-        }
-        for (int j = 0; j < n; j++) {
-            of.set(j, scale * sum[j]);
-        }
-    }
-
-    private static boolean sameCoefficients(INDArray kept, INDArray now) {
-        if (kept.dataType() != now.dataType() || kept.length() != now.length()) {
-            return false;
-        }
-        Flat a = Flat.of(kept);
-        Flat b = Flat.of(now);
-        int n = a.length();
-        for (int i = 0; i < n; i++) {
-            if (a.get(i) != b.get(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private INDArray scratch(String slot, int k, DataType type) {
-        return workspace.get(network, slot + k, type, size, spec.units(k));
-    }
-
-    /** out = s_{k-1} W_{k-1} + b_k (x W_0 + b_1 for k = 1): the pull from below. */
-    private void bottomUp(Parameters w, Parameters s, int k, INDArray out) {
-        if (k == 1) {
-            out.assign(drive(w));
-        } else {
-            Nd4j.gemm(layer(s, k - 1), weight(w, k - 1), out, false, false, 1.0, 0.0);
-            addRows(out, bias(w, k));
-        }
-    }
-
-    /** u_k = s_{k-1} W_{k-1} + s_{k+1} W_k^T + b_k, the net input of layer k. */
-    void netInput(Parameters w, Parameters s, int k, INDArray out) {
-        bottomUp(w, s, k, out);
-        if (k < top) {
-            Nd4j.gemm(layer(s, k + 1), weight(w, k), out, false, true, 1.0, 1.0);
-        }
-    }
-
-    /** out = (A v)_k = v_{k-1} W_{k-1} + v_{k+1} W_k^T (v_0 = 0): the couplings without input or bias. */
-    private void coupling(Parameters w, Parameters v, int k, INDArray out) {
-        boolean below = k > 1;
-        if (below) {
-            Nd4j.gemm(layer(v, k - 1), weight(w, k - 1), out, false, false, 1.0, 0.0);
-        }
-        if (k < top) {
-            Nd4j.gemm(layer(v, k + 1), weight(w, k), out, false, true, 1.0, below ? 1.0 : 0.0);
-        }
+        return Layers.layer(state, k);
     }
 
     /** A relaxation's outcome: sweeps taken and the largest move of a unit in the last one. */
@@ -222,9 +91,10 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
             throw new IllegalArgumentException("nudging must be finite and > -1 (the output's energy stays convex), got "
                     + b);
         }
-        DataType type = w.dataType();
-        Flat t = Flat.of(targets(type));
         Rho rho = spec.rho();
+        double[] t = layers.targets();
+        double[] u = layers.buffer(w.dataType(), 0);
+        double[] v = layers.buffer(w.dataType(), 1);
         double change = Double.POSITIVE_INFINITY;
         int sweep = 0;
         while (sweep < maxSweeps && !(change <= tolerance)) {
@@ -232,17 +102,17 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
             change = 0;
             for (int first = 1; first >= 0; first--) {
                 for (int k = 2 - first; k <= top; k += 2) {
-                    INDArray u = scratch("u", k, type);
-                    netInput(w, s, k, u);
-                    Flat uf = Flat.of(u);
-                    Flat sf = Flat.of(layer(s, k));
-                    int n = sf.length();
+                    INDArray sk = layer(s, k);
+                    layers.netInput(w, s, k, u);
+                    layers.load(sk, v);
+                    int n = size * spec.units(k);
                     boolean output = k == top;
                     for (int i = 0; i < n; i++) {
-                        double v = output ? rho.nudged(uf.get(i), b, t.get(i)) : rho.apply(uf.get(i));
-                        change = Math.max(change, Math.abs(v - sf.get(i)));
-                        sf.set(i, v);
+                        double next = output ? rho.nudged(u[i], b, t[i]) : rho.apply(u[i]);
+                        change = Math.max(change, Math.abs(next - v[i]));
+                        v[i] = next;
                     }
+                    layers.store(v, sk);
                 }
             }
         }
@@ -253,14 +123,14 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
     @Override
     public Parameters freeState(Parameters w) {
         Parameters s = Parameters.zeros(stateLayout, w.dataType());
+        double[] u = layers.buffer(w.dataType(), 0);
         for (int k = 1; k <= top; k++) {
-            INDArray u = scratch("u", k, w.dataType());
-            bottomUp(w, s, k, u);
-            Flat uf = Flat.of(u);
-            Flat sf = Flat.of(layer(s, k));
-            for (int i = 0; i < sf.length(); i++) {
-                sf.set(i, spec.rho().apply(uf.get(i)));
+            layers.bottomUp(w, s, k, u);
+            int n = size * spec.units(k);
+            for (int i = 0; i < n; i++) {
+                u[i] = spec.rho().apply(u[i]);
             }
+            layers.store(u, layer(s, k));
         }
         return s;
     }
@@ -297,12 +167,12 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
         Parameters nu = adjointState(w, s, spec.relaxationIterations(), spec.relaxationTolerance());
         Parameters g = Parameters.zeros(w.layout(), w.dataType());
         for (int k = 0; k < top; k++) {
-            INDArray lower = k == 0 ? inputs(w.dataType()) : layer(s, k);
-            Nd4j.gemm(lower, layer(nu, k + 1), weight(g, k), true, false, 1.0, 0.0);
+            INDArray lower = k == 0 ? layers.inputs(w.dataType()) : layer(s, k);
+            Nd4j.gemm(lower, layer(nu, k + 1), Layers.weight(g, k), true, false, 1.0, 0.0);
             if (k > 0) {
-                Nd4j.gemm(layer(nu, k), layer(s, k + 1), weight(g, k), true, false, 1.0, 1.0);
+                Nd4j.gemm(layer(nu, k), layer(s, k + 1), Layers.weight(g, k), true, false, 1.0, 1.0);
             }
-            sumRows(layer(nu, k + 1), 1.0, bias(g, k + 1));
+            layers.sumRows(layer(nu, k + 1), 1.0, Layers.bias(g, k + 1));
         }
         WeightDecay.addGradient(w, weightDecay, g);
         return g;
@@ -315,14 +185,16 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
     public Parameters adjointState(Parameters w, Parameters s, int maxSweeps, double tolerance) {
         DataType type = w.dataType();
         Parameters nu = Parameters.zeros(stateLayout, type);
-        Parameters c = costGradient(s);
+        double[][] slope = new double[top + 1][];
         for (int k = 1; k <= top; k++) {
-            Flat sf = Flat.of(layer(s, k));
-            Flat d = Flat.of(scratch("slope", k, type));
-            for (int i = 0; i < sf.length(); i++) {
-                d.set(i, spec.rho().slope(sf.get(i)));
+            slope[k] = layers.load(layer(s, k), new double[size * spec.units(k)]);
+            for (int i = 0; i < slope[k].length; i++) {
+                slope[k][i] = spec.rho().slope(slope[k][i]);
             }
         }
+        double[] cost = outputResidual(s);
+        double[] u = layers.buffer(type, 0);
+        double[] v = layers.buffer(type, 1);
         double change = Double.POSITIVE_INFINITY;
         double scale = 0;
         int sweep = 0;
@@ -332,18 +204,18 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
             scale = 0;
             for (int first = 1; first >= 0; first--) {
                 for (int k = 2 - first; k <= top; k += 2) {
-                    INDArray u = scratch("u", k, type);
-                    coupling(w, nu, k, u);
-                    Flat uf = Flat.of(u);
-                    Flat d = Flat.of(scratch("slope", k, type));
-                    Flat cf = Flat.of(layer(c, k));
-                    Flat nf = Flat.of(layer(nu, k));
-                    for (int i = 0; i < nf.length(); i++) {
-                        double v = d.get(i) * (cf.get(i) + uf.get(i));
-                        change = Math.max(change, Math.abs(v - nf.get(i)));
-                        scale = Math.max(scale, Math.abs(v));
-                        nf.set(i, v);
+                    INDArray nk = layer(nu, k);
+                    layers.coupling(w, nu, k, u);
+                    layers.load(nk, v);
+                    double[] d = slope[k];
+                    boolean output = k == top;
+                    for (int i = 0; i < d.length; i++) {
+                        double next = d[i] * (output ? cost[i] + u[i] : u[i]);
+                        change = Math.max(change, Math.abs(next - v[i]));
+                        scale = Math.max(scale, Math.abs(next));
+                        v[i] = next;
                     }
+                    layers.store(v, nk);
                 }
             }
         }
@@ -351,6 +223,16 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
         double relative = scale == 0 ? 0 : change / scale;
         network.log().record(RelaxationLog.Phase.ADJOINT, new Sweeps(sweep, relative, change <= tolerance * scale));
         return nu;
+    }
+
+    /** dC/dy = (y - t) / B, [B, classes]. */
+    private double[] outputResidual(Parameters s) {
+        double[] t = layers.targets();
+        double[] r = layers.load(layer(s, top), new double[t.length]);
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (r[i] - t[i]) / size;
+        }
+        return r;
     }
 
     @Override
@@ -361,14 +243,13 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
     @Override
     public double innerEnergy(Parameters w, Parameters s) {
         double total = 0;
+        double[] u = layers.buffer(w.dataType(), 0);
+        double[] v = layers.buffer(w.dataType(), 1);
         for (int k = 1; k <= top; k++) {
-            INDArray u = scratch("u", k, w.dataType());
-            bottomUp(w, s, k, u);
-            Flat uf = Flat.of(u);
-            Flat sf = Flat.of(layer(s, k));
-            for (int i = 0; i < sf.length(); i++) {
-                double v = sf.get(i);
-                total += spec.rho().primitive(v) - v * uf.get(i);
+            layers.bottomUp(w, s, k, u);
+            layers.load(layer(s, k), v);
+            for (int i = 0; i < size * spec.units(k); i++) {
+                total += spec.rho().primitive(v[i]) - v[i] * u[i];
             }
         }
         return total / size;
@@ -378,15 +259,15 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
     @Override
     public Parameters innerEnergyStateGradient(Parameters w, Parameters s) {
         Parameters g = Parameters.zeros(stateLayout, w.dataType());
+        double[] u = layers.buffer(w.dataType(), 0);
+        double[] v = layers.buffer(w.dataType(), 1);
         for (int k = 1; k <= top; k++) {
-            INDArray u = scratch("u", k, w.dataType());
-            netInput(w, s, k, u);
-            Flat uf = Flat.of(u);
-            Flat sf = Flat.of(layer(s, k));
-            Flat gf = Flat.of(layer(g, k));
-            for (int i = 0; i < sf.length(); i++) {
-                gf.set(i, spec.rho().stationarity(sf.get(i), uf.get(i)) / size);
+            layers.netInput(w, s, k, u);
+            layers.load(layer(s, k), v);
+            for (int i = 0; i < size * spec.units(k); i++) {
+                v[i] = spec.rho().stationarity(v[i], u[i]) / size;
             }
+            layers.store(v, layer(g, k));
         }
         return g;
     }
@@ -396,34 +277,28 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
         Parameters g = Parameters.zeros(w.layout(), w.dataType());
         double a = -1.0 / size;
         for (int k = 0; k < top; k++) {
-            INDArray lower = k == 0 ? inputs(w.dataType()) : layer(s, k);
-            Nd4j.gemm(lower, layer(s, k + 1), weight(g, k), true, false, a, 0.0);
-            sumRows(layer(s, k + 1), a, bias(g, k + 1));
+            INDArray lower = k == 0 ? layers.inputs(w.dataType()) : layer(s, k);
+            Nd4j.gemm(lower, layer(s, k + 1), Layers.weight(g, k), true, false, a, 0.0);
+            layers.sumRows(layer(s, k + 1), a, Layers.bias(g, k + 1));
         }
         return g;
     }
 
     @Override
     public double cost(Parameters s) {
-        Flat y = Flat.of(layer(s, top));
-        Flat t = Flat.of(targets(s.dataType()));
+        double[] r = outputResidual(s);
         double sum = 0;
-        for (int i = 0; i < y.length(); i++) {
-            double d = y.get(i) - t.get(i);
+        for (double d : r) {
             sum += d * d;
         }
-        return 0.5 * sum / size;
+        // r = (y - t) / B: 1/(2B) sum (y - t)^2 = B/2 sum r^2
+        return 0.5 * size * sum;
     }
 
     @Override
     public Parameters costGradient(Parameters s) {
         Parameters g = Parameters.zeros(stateLayout, s.dataType());
-        Flat y = Flat.of(layer(s, top));
-        Flat t = Flat.of(targets(s.dataType()));
-        Flat d = Flat.of(layer(g, top));
-        for (int i = 0; i < y.length(); i++) {
-            d.set(i, (y.get(i) - t.get(i)) / size);
-        }
+        layers.store(outputResidual(s), layer(g, top));
         return g;
     }
 

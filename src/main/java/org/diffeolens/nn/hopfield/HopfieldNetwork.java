@@ -74,9 +74,10 @@ public final class HopfieldNetwork implements Classifier {
         return new Parameters(layout, Nd4j.createFromArray(v).castTo(type));
     }
 
+    /** The flow on one mini-batch; it keeps its own buffers, so the workspace is not used. */
     @Override
     public HopfieldFlow on(Batch batch, double weightDecay, Workspace workspace) {
-        return new HopfieldFlow(this, batch, weightDecay, workspace);
+        return new HopfieldFlow(this, batch, weightDecay);
     }
 
     /** Mean cost 1/2 ||y - t||^2 and accuracy of argmax y at the free equilibria. */

@@ -45,9 +45,12 @@ public record HopfieldSpec(int[] inputShape, int[] hidden, int classes, Rho rho,
         hidden = hidden.clone();
     }
 
-    /** One hidden layer, the hard sigmoid, up to 100 sweeps to 1e-4: the digits and Fashion-MNIST default. */
+    /**
+     * The logistic rho, up to 100 sweeps to 1e-4: the digits and Fashion-MNIST default (the hard
+     * sigmoid pins units on the faces of its box, where they carry no gradient; see {@link Rho}).
+     */
     public static HopfieldSpec of(int[] inputShape, int classes, int... hidden) {
-        return new HopfieldSpec(inputShape, hidden, classes, Rho.HARD_SIGMOID, 100, 1e-4);
+        return new HopfieldSpec(inputShape, hidden, classes, Rho.SIGMOID, 100, 1e-4);
     }
 
     public HopfieldSpec withRho(Rho r) {
@@ -97,6 +100,30 @@ public record HopfieldSpec(int[] inputShape, int[] hidden, int classes, Rho rho,
         m.put("relaxationIterations", Integer.toString(relaxationIterations));
         m.put("relaxationTolerance", Double.toString(relaxationTolerance));
         return m;
+    }
+
+    /** The "network" object of a training summary. */
+    public Map<String, Object> summary() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", FAMILY);
+        m.put("inputShape", inputShape.clone());
+        m.put("hidden", hidden.clone());
+        m.put("classes", classes);
+        m.put("rho", rho.cliName());
+        m.put("relaxationIterations", relaxationIterations);
+        m.put("relaxationTolerance", relaxationTolerance);
+        m.put("parameters", layout().length());
+        return m;
+    }
+
+    @Override
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    @Override
+    public int[] hidden() {
+        return hidden.clone();
     }
 
     /** The spec whose {@link #settings()} these are. */

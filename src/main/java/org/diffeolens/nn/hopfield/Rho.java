@@ -15,14 +15,18 @@ public enum Rho {
     /**
      * rho(u) = clip(u, 0, 1) and G(s) = s^2/2 on [0, 1] (+infinity outside): on the box where
      * rho(s) = s this is Scellier and Bengio's energy 1/2 ||s||^2 - sum rho W rho - sum b rho, and
-     * stationarity is the box-constrained (KKT) one, s = clip(u).
+     * stationarity is the box-constrained (KKT) one, s = clip(u). A unit on a face has rho' = 0 and
+     * carries neither EP's nudge (unless it pulls it back inside) nor an adjoint: with one-hot
+     * targets on the faces, training pushes the outputs onto the face 0 and the gradient dies
+     * (digits, Adam 1e-3: within the first epoch). Kept for the paper's energy and its tests.
      */
     HARD_SIGMOID("hard-sigmoid"),
 
     /**
      * rho(u) = 1 / (1 + exp(-(4u - 2))), the logistic with the hard sigmoid's slope 1 at u = 1/2:
      * G(s) = s/2 + (s ln s + (1 - s) ln(1 - s)) / 4 is smooth and strictly convex inside (0, 1),
-     * so F is smooth and its equilibria move smoothly with the nudging (the O(beta^2) regime of EP).
+     * so F is smooth and its equilibria move smoothly with the nudging (the O(beta^2) regime of EP);
+     * rho' &gt; 0 everywhere, so no unit is ever cut off from the gradient. The training default.
      */
     SIGMOID("sigmoid");
 
