@@ -88,7 +88,7 @@ public record Checkpoint(Architecture spec, TrainingConfig config, int epoch, Pa
      * Reads a checkpoint whose architecture one of the readers rebuilds from its settings, by family
      * ({@code residual}, {@code hopfield}); a checkpoint that names no family is a residual network's.
      */
-    public static Checkpoint load(Path file, Map<String, Function<Map<String, String>, ? extends Architecture>> readers)
+    public static Checkpoint load(Path file, Map<String, ? extends Function<Map<String, String>, ? extends Architecture>> readers)
             throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             byte[] magic = raw.readNBytes(MAGIC.length);
@@ -154,7 +154,7 @@ public record Checkpoint(Architecture spec, TrainingConfig config, int epoch, Pa
     }
 
     private static Architecture architecture(Properties p,
-                                             Map<String, Function<Map<String, String>, ? extends Architecture>> readers,
+                                             Map<String, ? extends Function<Map<String, String>, ? extends Architecture>> readers,
                                              Path file) throws DataFormatException {
         String family = p.getProperty("spec.family", NetworkSpec.FAMILY);
         var reader = readers.get(family);
@@ -172,7 +172,7 @@ public record Checkpoint(Architecture spec, TrainingConfig config, int epoch, Pa
     }
 
     private static Checkpoint fromHeader(Properties p, Map<String, INDArray> vectors,
-                                         Map<String, Function<Map<String, String>, ? extends Architecture>> readers,
+                                         Map<String, ? extends Function<Map<String, String>, ? extends Architecture>> readers,
                                          Path file) throws IOException {
         try {
             Architecture spec = architecture(p, readers, file);
