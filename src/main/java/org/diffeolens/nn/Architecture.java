@@ -18,4 +18,18 @@ public interface Architecture {
 
     /** Where each parameter tensor lives in the flat control. */
     ParameterLayout layout();
+
+    /** Per-sample input shape {height, width, channels}. */
+    int[] inputShape();
+
+    int classes();
+
+    /** Setting {@code key} of a family's settings, or a message naming what is missing. */
+    static String setting(Map<String, String> settings, String key, String family) {
+        String v = settings.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(family + " network settings lack '" + key + "'");
+        }
+        return v;
+    }
 }

@@ -19,9 +19,13 @@ public interface Classifier {
     }
 
     /** Per-sample input shape {height, width, channels}. */
-    int[] inputShape();
+    default int[] inputShape() {
+        return architecture().inputShape();
+    }
 
-    int classes();
+    default int classes() {
+        return architecture().classes();
+    }
 
     Parameters initialize(long seed, DataType type);
 

@@ -138,11 +138,7 @@ public record NetworkSpec(Kind kind, int[] inputShape, int classes, int width, i
     }
 
     private static String need(Map<String, String> s, String key) {
-        String v = s.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("residual network settings lack '" + key + "'");
-        }
-        return v;
+        return Architecture.setting(s, key, FAMILY);
     }
 
     @Override

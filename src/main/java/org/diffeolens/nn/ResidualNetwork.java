@@ -68,15 +68,6 @@ public final class ResidualNetwork implements Classifier {
         return layout;
     }
 
-    @Override
-    public int[] inputShape() {
-        return spec.inputShape();
-    }
-
-    @Override
-    public int classes() {
-        return spec.classes();
-    }
 
     public int depth() {
         return fields.size();

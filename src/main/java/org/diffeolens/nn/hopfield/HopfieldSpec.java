@@ -134,11 +134,7 @@ public record HopfieldSpec(int[] inputShape, int[] hidden, int classes, Rho rho,
     }
 
     private static String need(Map<String, String> s, String key) {
-        String v = s.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("Hopfield network settings lack '" + key + "'");
-        }
-        return v;
+        return Architecture.setting(s, key, FAMILY);
     }
 
     private static int[] ints(String s) {

@@ -48,35 +48,22 @@ final class HopfieldFixtures {
         return w;
     }
 
-    static Workspace workspace() {
-        return new Workspace(Parallel.serial());
+    /** The network, its flow on the batch with weight decay lambda, and the control. */
+    record Setup(HopfieldNetwork net, HopfieldFlow flow, Parameters w) {
     }
 
-    static double[] vector(Parameters p) {
-        return p.flat().toDoubleVector();
+    static Setup setup(Rho rho, double weightDecay) {
+        HopfieldNetwork net = new HopfieldNetwork(spec(rho));
+        return new Setup(net, net.on(batch(), weightDecay, new Workspace(Parallel.serial())), control(net));
     }
 
-    static double norm(double[] a) {
-        double s = 0;
-        for (double v : a) {
-            s += v * v;
-        }
-        return Math.sqrt(s);
+    /** |a - b| / |b|. */
+    static double relativeError(Parameters a, Parameters b) {
+        return a.flat().sub(b.flat()).norm2Number().doubleValue() / b.flat().norm2Number().doubleValue();
     }
 
-    static double distance(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (a[i] - b[i]) * (a[i] - b[i]);
-        }
-        return Math.sqrt(s);
-    }
-
-    static double cosine(double[] a, double[] b) {
-        double ab = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += a[i] * b[i];
-        }
-        return ab / (norm(a) * norm(b));
+    static double cosine(Parameters a, Parameters b) {
+        return a.flat().mul(b.flat()).sumNumber().doubleValue()
+                / (a.flat().norm2Number().doubleValue() * b.flat().norm2Number().doubleValue());
     }
 }

@@ -1,9 +1,7 @@
 package org.diffeolens.nn.hopfield;
 
 import static org.diffeolens.nn.hopfield.HopfieldFixtures.cosine;
-import static org.diffeolens.nn.hopfield.HopfieldFixtures.distance;
-import static org.diffeolens.nn.hopfield.HopfieldFixtures.norm;
-import static org.diffeolens.nn.hopfield.HopfieldFixtures.vector;
+import static org.diffeolens.nn.hopfield.HopfieldFixtures.relativeError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,30 +19,29 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class HopfieldGradientTest {
 
-    private static double[] adjointGradient(HopfieldFlow flow, Parameters w) {
-        return vector(new Adjoint<Parameters>().evaluate(flow, w).gradient());
+    private static Parameters adjointGradient(HopfieldFixtures.Setup x) {
+        return new Adjoint<Parameters>().evaluate(x.flow(), x.w()).gradient();
     }
 
     @ParameterizedTest
     @EnumSource(Rho.class)
     void adjointOfTheEquilibriumMatchesFiniteDifferences(Rho rho) {
-        HopfieldNetwork net = new HopfieldNetwork(HopfieldFixtures.spec(rho));
-        HopfieldFlow flow = net.on(HopfieldFixtures.batch(), 0.01, HopfieldFixtures.workspace());
-        Parameters w = HopfieldFixtures.control(net);
-        double[] adjoint = adjointGradient(flow, w);
+        HopfieldFixtures.Setup x = HopfieldFixtures.setup(rho, 0.01);
+        Parameters w = x.w();
+        Parameters adjoint = adjointGradient(x);
+        Parameters fd = adjoint.copy();
         double h = 1e-5;
-        double[] fd = new double[adjoint.length];
-        for (int i = 0; i < fd.length; i++) {
+        for (long i = 0; i < w.flat().length(); i++) {
             double c = w.flat().getDouble(i);
             w.flat().putScalar(i, c + h);
-            double plus = flow.energy(flow.forward(w)).total();
+            double plus = x.flow().energy(x.flow().forward(w)).total();
             w.flat().putScalar(i, c - h);
-            double minus = flow.energy(flow.forward(w)).total();
+            double minus = x.flow().energy(x.flow().forward(w)).total();
             w.flat().putScalar(i, c);
-            fd[i] = (plus - minus) / (2 * h);
+            fd.flat().putScalar(i, (plus - minus) / (2 * h));
         }
         // central differences err by O(h^2) ~ 1e-10 and by the relaxation's 1e-14 / h ~ 1e-9
-        double relative = distance(adjoint, fd) / norm(fd);
+        double relative = relativeError(adjoint, fd);
         assertTrue(relative < 1e-6, "relative error " + relative);
     }
 
@@ -58,20 +55,18 @@ class HopfieldGradientTest {
     @ParameterizedTest
     @EnumSource(Rho.class)
     void epConvergesToTheAdjointAtTheOrderOfItsNudging(Rho rho) {
-        HopfieldNetwork net = new HopfieldNetwork(HopfieldFixtures.spec(rho));
-        HopfieldFlow flow = net.on(HopfieldFixtures.batch(), 0.01, HopfieldFixtures.workspace());
-        Parameters w = HopfieldFixtures.control(net);
-        double[] adjoint = adjointGradient(flow, w);
+        HopfieldFixtures.Setup x = HopfieldFixtures.setup(rho, 0.01);
+        Parameters adjoint = adjointGradient(x);
         double[] betas = {4e-3, 2e-3, 1e-3};
         double[] symmetricError = new double[3];
         double[] oneSidedError = new double[3];
         for (int k = 0; k < 3; k++) {
-            double[] s = epGradient(flow, w, betas[k], true);
-            double[] o = epGradient(flow, w, betas[k], false);
+            Parameters s = epGradient(x, betas[k], true);
+            Parameters o = epGradient(x, betas[k], false);
             assertTrue(cosine(s, adjoint) > 0.999, "cosine " + cosine(s, adjoint));
             assertTrue(cosine(o, adjoint) > 0.999, "cosine " + cosine(o, adjoint));
-            symmetricError[k] = distance(s, adjoint) / norm(adjoint);
-            oneSidedError[k] = distance(o, adjoint) / norm(adjoint);
+            symmetricError[k] = relativeError(s, adjoint);
+            oneSidedError[k] = relativeError(o, adjoint);
         }
         for (int k = 0; k < 2; k++) {
             double symSlope = Math.log(symmetricError[k] / symmetricError[k + 1]) / Math.log(2);
@@ -81,9 +76,9 @@ class HopfieldGradientTest {
         }
     }
 
-    private static double[] epGradient(HopfieldFlow flow, Parameters w, double beta, boolean symmetric) {
+    private static Parameters epGradient(HopfieldFixtures.Setup x, double beta, boolean symmetric) {
         EquilibriumPropagation<Parameters> ep = new EquilibriumPropagation<>(beta, symmetric, 5000,
                 HopfieldFixtures.RELAXATION_TOLERANCE);
-        return vector(ep.evaluate(flow, w).gradient());
+        return ep.evaluate(x.flow(), x.w()).gradient();
     }
 }

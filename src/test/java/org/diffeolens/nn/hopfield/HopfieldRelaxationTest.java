@@ -1,8 +1,5 @@
 package org.diffeolens.nn.hopfield;
 
-import static org.diffeolens.nn.hopfield.HopfieldFixtures.distance;
-import static org.diffeolens.nn.hopfield.HopfieldFixtures.norm;
-import static org.diffeolens.nn.hopfield.HopfieldFixtures.vector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,9 +22,9 @@ class HopfieldRelaxationTest {
     @ParameterizedTest
     @EnumSource(Rho.class)
     void everySweepLowersTheNudgedEnergy(Rho rho) {
-        HopfieldNetwork net = new HopfieldNetwork(HopfieldFixtures.spec(rho));
-        HopfieldFlow flow = net.on(HopfieldFixtures.batch(), 0, HopfieldFixtures.workspace());
-        Parameters w = HopfieldFixtures.control(net);
+        HopfieldFixtures.Setup x = HopfieldFixtures.setup(rho, 0);
+        HopfieldFlow flow = x.flow();
+        Parameters w = x.w();
         for (double b : new double[] {0, 0.5, -0.5}) {
             Parameters s = flow.freeState(w);
             double before = flow.innerEnergy(w, s) + b * flow.cost(s);
@@ -45,19 +42,15 @@ class HopfieldRelaxationTest {
     @ParameterizedTest
     @EnumSource(Rho.class)
     void theFreeEquilibriumIsAStationaryPointAndAStrictLocalMinimum(Rho rho) {
-        HopfieldNetwork net = new HopfieldNetwork(HopfieldFixtures.spec(rho));
-        HopfieldFlow flow = net.on(HopfieldFixtures.batch(), 0, HopfieldFixtures.workspace());
-        Parameters w = HopfieldFixtures.control(net);
+        HopfieldFixtures.Setup x = HopfieldFixtures.setup(rho, 0);
+        HopfieldFlow flow = x.flow();
+        Parameters w = x.w();
         Equilibrium e = flow.forward(w);
         assertTrue(e.relaxation().converged(), "relaxed to the tolerance: " + e.relaxation());
         assertTrue(e.relaxation().change() <= HopfieldFixtures.RELAXATION_TOLERANCE);
         // dF/ds = (G'(s) - u) / B: the last sweep moved no unit by more than 1e-14, so the net
         // inputs are off by at most that times the couplings' row sums (< 10 here)
-        double[] g = vector(flow.innerEnergyStateGradient(w, e.state()));
-        double largest = 0;
-        for (double v : g) {
-            largest = Math.max(largest, Math.abs(v));
-        }
+        double largest = flow.innerEnergyStateGradient(w, e.state()).flat().amaxNumber().doubleValue();
         assertTrue(largest < 1e-13, "|dF/ds|_max = " + largest);
         // F(s* + eps d) - F(s*) ~ eps^2/2 d^T H d > 0 in every admissible direction d
         double f = flow.innerEnergy(w, e.state());
@@ -88,28 +81,26 @@ class HopfieldRelaxationTest {
     @ParameterizedTest
     @EnumSource(Rho.class)
     void theNudgedDisplacementIsMinusTheAdjointState(Rho rho) {
-        HopfieldNetwork net = new HopfieldNetwork(HopfieldFixtures.spec(rho));
-        HopfieldFlow flow = net.on(HopfieldFixtures.batch(), 0, HopfieldFixtures.workspace());
-        Parameters w = HopfieldFixtures.control(net);
+        HopfieldFixtures.Setup x = HopfieldFixtures.setup(rho, 0);
+        HopfieldFlow flow = x.flow();
+        Parameters w = x.w();
         Parameters free = flow.forward(w).state();
-        double[] nu = vector(flow.adjointState(w, free, 5000, HopfieldFixtures.RELAXATION_TOLERANCE));
+        Parameters nu = flow.adjointState(w, free, 5000, HopfieldFixtures.RELAXATION_TOLERANCE);
         double beta = 1e-3;
         double tol = HopfieldFixtures.RELAXATION_TOLERANCE;
-        double[] plus = vector(flow.relax(w, free, beta, 5000, tol));
-        double[] minus = vector(flow.relax(w, free, -beta, 5000, tol));
-        double[] quotient = new double[nu.length];
-        for (int i = 0; i < nu.length; i++) {
-            quotient[i] = -(plus[i] - minus[i]) / (2 * beta * 4);
-        }
-        // B = 4 samples; the quotient is nu to O(beta^2) ~ 1e-6
-        assertTrue(distance(quotient, nu) / norm(nu) < 1e-5, "relative error " + distance(quotient, nu) / norm(nu));
+        Parameters quotient = flow.relax(w, free, beta, 5000, tol);
+        // -(s_beta - s_-beta) / (2 beta B), B = 4 samples
+        quotient.flat().subi(flow.relax(w, free, -beta, 5000, tol).flat()).muli(-1 / (2 * beta * 4));
+        // nu to O(beta^2) ~ 1e-6
+        double relative = HopfieldFixtures.relativeError(quotient, nu);
+        assertTrue(relative < 1e-5, "relative error " + relative);
     }
 
     @Test
     void nudgingAtOrBelowMinusOneIsRefused() {
-        HopfieldNetwork net = new HopfieldNetwork(HopfieldFixtures.spec(Rho.SIGMOID));
-        HopfieldFlow flow = net.on(HopfieldFixtures.batch(), 0, HopfieldFixtures.workspace());
-        Parameters w = HopfieldFixtures.control(net);
+        HopfieldFixtures.Setup x = HopfieldFixtures.setup(Rho.SIGMOID, 0);
+        HopfieldFlow flow = x.flow();
+        Parameters w = x.w();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> flow.relax(w, flow.freeState(w), -1, 10, 1e-6));
         assertTrue(e.getMessage().contains("-1"), e.getMessage());
@@ -117,16 +108,16 @@ class HopfieldRelaxationTest {
 
     @Test
     void theLogCountsEveryRelaxation() {
-        HopfieldNetwork net = new HopfieldNetwork(HopfieldFixtures.spec(Rho.SIGMOID));
-        HopfieldFlow flow = net.on(HopfieldFixtures.batch(), 0, HopfieldFixtures.workspace());
-        Parameters w = HopfieldFixtures.control(net);
+        HopfieldFixtures.Setup x = HopfieldFixtures.setup(Rho.SIGMOID, 0);
+        HopfieldFlow flow = x.flow();
+        Parameters w = x.w();
         Equilibrium e = flow.forward(w);
         flow.gradient(e);
         flow.relax(w, e.state(), 0.1, 5000, 1e-10);
-        assertEquals(1, net.log().count(RelaxationLog.Phase.FREE));
-        assertEquals(1, net.log().count(RelaxationLog.Phase.ADJOINT));
-        assertEquals(1, net.log().count(RelaxationLog.Phase.NUDGED));
-        assertEquals(0, net.log().unconverged(RelaxationLog.Phase.NUDGED));
-        assertEquals(e.relaxation().sweeps(), net.log().meanSweeps(RelaxationLog.Phase.FREE));
+        assertEquals(1, x.net().log().count(RelaxationLog.Phase.FREE));
+        assertEquals(1, x.net().log().count(RelaxationLog.Phase.ADJOINT));
+        assertEquals(1, x.net().log().count(RelaxationLog.Phase.NUDGED));
+        assertEquals(0, x.net().log().unconverged(RelaxationLog.Phase.NUDGED));
+        assertEquals(e.relaxation().sweeps(), x.net().log().meanSweeps(RelaxationLog.Phase.FREE));
     }
 }
