@@ -80,6 +80,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     HopfieldOptions hopfield = new HopfieldOptions();
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec commandSpec;
+
     @Option(names = "--depth", description = "residual blocks N (default: ${DEFAULT-VALUE})")
     int depth = 3;
 
@@ -340,6 +343,12 @@ public final class TrainCommand implements Callable<Integer> {
     private List<String> originalArgs = List.of();
 
     private List<String> originalArgs() {
+        if (originalArgs.isEmpty() && commandSpec != null && commandSpec.commandLine().getParseResult() != null) {
+            // run as Main's subcommand: picocli keeps the words after "train"
+            List<String> all = commandSpec.commandLine().getParseResult().originalArgs();
+            int at = all.indexOf("train");
+            return at < 0 ? all : all.subList(at + 1, all.size());
+        }
         return originalArgs;
     }
 

@@ -284,7 +284,7 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
         return g;
     }
 
-    @Override
+    /** C(s) = 1/(2B) sum ||y - t||^2. */
     public double cost(Parameters s) {
         double[] r = outputResidual(s);
         double sum = 0;
@@ -295,11 +295,25 @@ public final class HopfieldFlow implements ControlledFlow<Parameters, Equilibriu
         return 0.5 * size * sum;
     }
 
-    @Override
+    /** dC/ds: (y - t) / B on the output layer, zero elsewhere. */
     public Parameters costGradient(Parameters s) {
         Parameters g = Parameters.zeros(stateLayout, s.dataType());
         layers.store(outputResidual(s), layer(g, top));
         return g;
+    }
+
+    // The cost reads the state alone. EnergyForm asks for C(s) and dC/ds here; where it asks for
+    // C(theta, s) and dC/ds(theta, s) (a running cost may read the control) these answer, so the
+    // class fits either form of the interface (neither pair carries @Override for that reason).
+
+    /** C(theta, s) = C(s). */
+    public double cost(Parameters control, Parameters s) {
+        return cost(s);
+    }
+
+    /** dC/ds at (theta, s) = dC/ds(s). */
+    public Parameters costGradient(Parameters control, Parameters s) {
+        return costGradient(s);
     }
 
     @Override

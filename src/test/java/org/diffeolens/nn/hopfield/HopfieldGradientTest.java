@@ -42,7 +42,7 @@ class HopfieldGradientTest {
         }
         // central differences err by O(h^2) ~ 1e-10 and by the relaxation's 1e-14 / h ~ 1e-9
         double relative = relativeError(adjoint, fd);
-        assertTrue(relative < 1e-6, "relative error " + relative);
+        assertTrue(relative < 1e-8, "relative error " + relative);
     }
 
     /**
