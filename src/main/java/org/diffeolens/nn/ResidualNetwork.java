@@ -222,21 +222,10 @@ public final class ResidualNetwork implements Classifier {
     /** Mean cross-entropy and accuracy on a data set, in batches (forward passes only). */
     @Override
     public Score score(Parameters w, Dataset data, int batchSize, Workspace workspace) {
-        double loss = 0;
-        int correct = 0;
-        for (int from = 0; from < data.size(); from += batchSize) {
-            int to = Math.min(data.size(), from + batchSize);
-            Batch b = data.batch(from, to, w.dataType());
+        return Score.of(data, batchSize, w.dataType(), b -> {
             Trajectory t = forward(w, b, 0, workspace);
-            loss += t.loss() * b.size();
-            int[] predicted = Kernels.argmaxRows(t.probabilities());
-            for (int i = 0; i < predicted.length; i++) {
-                if (predicted[i] == b.labels()[i]) {
-                    correct++;
-                }
-            }
-        }
-        return new Score(loss / data.size(), (double) correct / data.size(), data.size());
+            return new Score.Prediction(t.loss(), Kernels.argmaxRows(t.probabilities()));
+        });
     }
 
     /** Predicted classes (argmax of the logits). */

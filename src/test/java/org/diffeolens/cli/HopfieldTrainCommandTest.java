@@ -1,10 +1,9 @@
 package org.diffeolens.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.diffeolens.cli.TrainCommandTest.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,16 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HopfieldTrainCommandTest {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run train(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = TrainCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private static String[] digits(Path dir, String... more) {
         List<String> a = new ArrayList<>(List.of("--dataset", "digits", "--data-dir",
                 Tolerances.testData("datasets/digits").toString(), "--net", "hopfield", "--hidden", "32",
@@ -43,7 +32,7 @@ class HopfieldTrainCommandTest {
 
     @Test
     void equilibriumPropagationWritesModelSummaryAndCurves(@TempDir Path dir) throws Exception {
-        Run r = train(digits(dir, "--gradient", "ep", "--epochs", "1"));
+        TrainCommandTest.Run r = train(digits(dir, "--gradient", "ep", "--epochs", "1"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("epoch 1/1") && r.out().contains("gradient by ep"), r.out());
         for (String f : new String[] {"model.ckpt", "checkpoint-epoch1.ckpt", "summary.json", "curves.png"}) {
@@ -61,7 +50,7 @@ class HopfieldTrainCommandTest {
 
     @Test
     void bothEstimatorsTrainTheSameNetworkIntoSubfoldersAndAComparison(@TempDir Path dir) throws Exception {
-        Run r = train(digits(dir, "--gradient", "adjoint,ep", "--epochs", "1", "--quiet"));
+        TrainCommandTest.Run r = train(digits(dir, "--gradient", "adjoint,ep", "--epochs", "1", "--quiet"));
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"adjoint/summary.json", "ep/summary.json", "ep/model.ckpt", "summary.json",
             "curves.png"}) {
@@ -73,7 +62,7 @@ class HopfieldTrainCommandTest {
 
     @Test
     void badHopfieldInputExitsWith2NamingTheParameter(@TempDir Path dir) {
-        Run r = train(digits(dir, "--gradient", "backprop"));
+        TrainCommandTest.Run r = train(digits(dir, "--gradient", "backprop"));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--gradient") && r.err().contains("backprop"), r.err());
         r = train(digits(dir, "--gradient", "ep", "--beta", "1.5"));

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainCommandTest {
 
-    private record Run(int code, String out, String err) {
+    record Run(int code, String out, String err) {
     }
 
-    private static Run train(String... args) {
+    static Run train(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = TrainCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));

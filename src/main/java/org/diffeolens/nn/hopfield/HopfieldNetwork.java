@@ -9,7 +9,6 @@ import org.diffeolens.nn.Workspace;
 import org.diffeolens.nn.data.Batch;
 import org.diffeolens.nn.data.Dataset;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -80,22 +79,11 @@ public final class HopfieldNetwork implements Classifier {
     /** Mean cost 1/2 ||y - t||^2 and accuracy of argmax y at the free equilibria. */
     @Override
     public Score score(Parameters w, Dataset data, int batchSize, Workspace workspace) {
-        double loss = 0;
-        int correct = 0;
-        for (int from = 0; from < data.size(); from += batchSize) {
-            int to = Math.min(data.size(), from + batchSize);
-            Batch b = data.batch(from, to, w.dataType());
+        return Score.of(data, batchSize, w.dataType(), b -> {
             HopfieldFlow flow = on(b, 0, workspace);
             Equilibrium e = flow.forward(w);
-            loss += flow.cost(e.state()) * b.size();
-            INDArray predicted = e.outputs().argMax(1);
-            for (int i = 0; i < b.size(); i++) {
-                if (predicted.getInt(i) == b.labels()[i]) {
-                    correct++;
-                }
-            }
-        }
-        return new Score(loss / data.size(), (double) correct / data.size(), data.size());
+            return new Score.Prediction(flow.cost(e.state()), e.outputs().argMax(1).toIntVector());
+        });
     }
 
     @Override
