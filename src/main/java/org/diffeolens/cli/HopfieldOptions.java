@@ -23,7 +23,7 @@ final class HopfieldOptions {
     double relaxationTolerance = 1e-4;
 
     @Option(names = "--beta", description = "nudging strength of --gradient ep (default: ${DEFAULT-VALUE})")
-    double beta = 0.5;
+    double beta = 0.01;
 
     @Option(names = "--one-sided", description = "--gradient ep nudges one way (+beta) instead of both (+-beta)")
     boolean oneSided;

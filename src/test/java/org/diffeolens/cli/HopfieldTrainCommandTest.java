@@ -40,7 +40,7 @@ class HopfieldTrainCommandTest {
         }
         String json = Files.readString(dir.resolve("summary.json"));
         assertTrue(json.contains("\"kind\": \"hopfield\"") && json.contains("\"estimator\": \"ep\"")
-                && json.contains("\"beta\": 0.5") && json.contains("\"relaxation\"") && json.contains("\"nudged\""),
+                && json.contains("\"beta\": 0.01") && json.contains("\"relaxation\"") && json.contains("\"nudged\""),
                 json);
         Checkpoint model = Checkpoint.load(dir.resolve("model.ckpt"),
                 Map.of(HopfieldSpec.FAMILY, HopfieldSpec::fromSettings));
