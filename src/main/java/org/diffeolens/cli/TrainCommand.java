@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.diffeolens.nn.Activation;
+import org.diffeolens.nn.Architecture;
 import org.diffeolens.nn.Checkpoint;
+import org.diffeolens.nn.Classifier;
 import org.diffeolens.nn.EpochRecord;
 import org.diffeolens.nn.GradientSettings;
 import org.diffeolens.nn.LayerBlocks;
@@ -26,21 +28,27 @@ import org.diffeolens.nn.TrainingResult;
 import org.diffeolens.nn.data.DataFormatException;
 import org.diffeolens.nn.data.FashionMnist;
 import org.diffeolens.nn.data.TrainTest;
+import org.diffeolens.nn.hopfield.HopfieldNetwork;
+import org.diffeolens.nn.hopfield.HopfieldSpec;
 import org.diffeolens.nn.report.CurvesPlot;
 import org.diffeolens.nn.report.TrainingSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code diffeolens train}: trains a residual network on Fashion-MNIST or scikit-learn's digits
- * and writes, into --out, the model (model.ckpt), a checkpoint after every epoch
+ * {@code diffeolens train}: trains a residual network or a layered Hopfield network on
+ * Fashion-MNIST or scikit-learn's digits, with the gradient by the adjoint or by equilibrium
+ * propagation, and writes, into --out, the model (model.ckpt), a checkpoint after every epoch
  * (checkpoint-epoch&lt;N&gt;.ckpt, for --resume), summary.json and curves.png (both rewritten
- * after every epoch). Parses, calls the library, reports; no math here.
+ * after every epoch). With two estimators (--gradient adjoint,ep) it trains the same network
+ * from the same weights on the same batches with each, into a subfolder per estimator, and
+ * summary.json and curves.png compare them. Parses, calls the library, reports; no math here.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a residual network (a discretized flow x_{k+1} = x_k + h f(x_k, W_k)) through the "
-                + "shared optimization interface.")
+        description = "Train a residual network (a discretized flow x_{k+1} = x_k + h f(x_k, W_k)) or a layered "
+                + "Hopfield network through the shared optimization interface.")
 public final class TrainCommand implements Callable<Integer> {
 
     /** Exit codes: success, internal failure, bad input (message names the file or parameter). */
@@ -58,8 +66,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output folder")
     Path outDir;
 
-    @Option(names = "--net", description = "conv or dense (default: conv)")
+    @Option(names = "--net", description = "conv, dense or hopfield (default: conv)")
     String kind = "conv";
+
+    @Mixin
+    HopfieldOptions hopfield = new HopfieldOptions();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Option(names = "--depth", description = "residual blocks N (default: ${DEFAULT-VALUE})")
     int depth = 3;
@@ -100,11 +114,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", description = "lambda of the energy lambda/2 ||W||^2 (default: ${DEFAULT-VALUE})")
     double weightDecay = 0;
 
-    @Option(names = "--gradient", description = "gradient estimator: adjoint (backpropagation) or ep (equilibrium "
-            + "propagation on the penalty form) (default: ${DEFAULT-VALUE})")
-    String gradient = "adjoint";
+    @Option(names = "--gradient", split = ",", paramLabel = "adjoint|ep",
+            description = "gradient estimator: adjoint (backpropagation; for hopfield the adjoint of the equilibrium) "
+                    + "or ep (equilibrium propagation); both (adjoint,ep) trains one run with each and compares them "
+                    + "(default: adjoint)")
+    List<String> gradients = List.of("adjoint");
 
-    @Option(names = "--beta", description = "ep: nudging strength per sample (default: 1e-3)")
+    @Option(names = "--beta", description = "ep: nudging strength (default: 1e-3 per sample for residual nets, "
+            + "0.01 for hopfield)")
     Double beta;
 
     @Option(names = "--one-sided", description = "ep: nudge one way only (error O(beta) instead of O(beta^2), "
@@ -191,7 +208,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (DataFormatException e) {
             err.println("diffeolens train: " + e.getMessage());
             return BAD_INPUT;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
             err.println("diffeolens train: " + e.getMessage());
             return FAILED;
         }
@@ -200,32 +217,61 @@ public final class TrainCommand implements Callable<Integer> {
     private int train(PrintWriter out) throws IOException {
         long start = System.nanoTime();
         TrainTest data = load();
-        int[] shape = data.train().sampleShape();
-        NetworkSpec spec = spec(shape, data.train().classes());
-        TrainingConfig config = config(spec);
+        List<String> estimators = List.copyOf(new java.util.LinkedHashSet<>(gradients));
+        if (estimators.size() == 1) {
+            trainOne(out, data, estimators.get(0), outDir, start);
+            return OK;
+        }
+        if (resume != null) {
+            throw new IllegalArgumentException("--resume continues one run: give one --gradient");
+        }
+        Map<String, List<EpochRecord>> curves = new LinkedHashMap<>();
+        Map<String, Object> runs = new LinkedHashMap<>();
+        String title = "";
+        String lossTitle = "";
+        for (String g : estimators) {
+            Run r = trainOne(out, data, g, outDir.resolve(g), start);
+            curves.put(g, r.result().epochs());
+            runs.put(g, r.summary());
+            title = r.title().replace(", " + g, "");
+            lossTitle = r.lossTitle();
+        }
+        Map<String, Object> comparison = new LinkedHashMap<>();
+        comparison.put("command", "diffeolens train " + String.join(" ", originalArgs()));
+        comparison.put("runs", runs);
+        TrainingSummary.write(outDir.resolve("summary.json"), comparison);
+        CurvesPlot.write(outDir.resolve("curves.png"), CurvesPlot.compare(title + ": " + String.join(" vs ", estimators),
+                lossTitle, curves));
+        return OK;
+    }
+
+    /** One finished run: what it returned, its summary.json and its plot's titles. */
+    private record Run(TrainingResult result, Map<String, Object> summary, String title, String lossTitle) {
+    }
+
+    private Run trainOne(PrintWriter out, TrainTest data, String gradient, Path folder, long start) throws IOException {
+        Classifier network = network(data);
+        TrainingConfig config = config(network, gradient);
         Checkpoint from = null;
         if (resume != null) {
-            from = Checkpoint.load(resume);
-            spec = from.spec();
+            from = Checkpoint.load(resume, Map.of(NetworkSpec.FAMILY, NetworkSpec::fromSettings,
+                    HopfieldSpec.FAMILY, HopfieldSpec::fromSettings));
+            network = build(from.spec());
             config = from.config();
         }
-        ResidualNetwork network = new ResidualNetwork(spec);
-        Files.createDirectories(outDir);
+        Files.createDirectories(folder);
         if (!quiet) {
-            out.println("diffeolens train: " + data.train() + ", test " + data.test().size() + " samples");
+            out.println("diffeolens train: " + data.train() + ", test " + data.test().size() + " samples, gradient by "
+                    + config.gradient().estimator().cliName());
             out.println(network.describe());
             out.flush();
         }
         Trainer trainer = new Trainer(network, config);
-        String title = spec.kind().name().toLowerCase() + " residual net on " + dataset + ": depth " + spec.depth()
-                + ", width " + spec.width() + ", " + config.optimizer().cliName() + " lr " + config.learningRate()
-                + (config.gradient().estimator() == GradientSettings.Estimator.EP ? ", ep" : "")
-                + (config.metric().kind() == MetricSettings.Kind.IDENTITY ? "" : ", " + config.metric().kind().cliName()
-                + " metric");
+        String title = title(network.architecture(), config);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("command", "diffeolens train " + String.join(" ", originalArgs()));
         extra.put("environment", environment());
-        final NetworkSpec s = spec;
+        final Classifier net = network;
         final TrainingConfig c = config;
         Checkpoint[] last = {from};
         trainer.addListener(new TrainingListener() {
@@ -233,8 +279,8 @@ public final class TrainCommand implements Callable<Integer> {
             public void onEpochEnd(EpochRecord record, EpochState state) {
                 try {
                     last[0] = state.checkpoint();
-                    last[0].save(outDir.resolve("checkpoint-epoch" + record.epoch() + ".ckpt"));
-                    writeReports(data, s, c, network, last[0].history(), title, extra);
+                    last[0].save(folder.resolve("checkpoint-epoch" + record.epoch() + ".ckpt"));
+                    writeReports(folder, data, c, net, last[0].history(), title, extra);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -247,31 +293,79 @@ public final class TrainCommand implements Callable<Integer> {
         // an interrupted run continues from its last checkpoint-epoch<N>.ckpt with --resume
         TrainingResult result = from == null ? trainer.fit(data.train(), data.test())
                 : trainer.resume(from, data.train(), data.test());
+        if (result.epochs().isEmpty()) {
+            // the Minimizer stops when a mini-batch gradient vanishes exactly (every output unit
+            // pinned on a face of the hard sigmoid's box, for one): nothing to report or resume
+            throw new IllegalStateException("training stopped (" + result.reason().name().toLowerCase()
+                    + ") after " + result.stepLosses().length + " steps, before the first epoch ended: a mini-batch "
+                    + "gradient vanished (with --net hopfield try --rho sigmoid)");
+        }
         if (last[0] != null) {
             // the model is the last completed epoch's checkpoint (it also resumes)
-            last[0].save(outDir.resolve("model.ckpt"));
+            last[0].save(folder.resolve("model.ckpt"));
         }
         extra.put("wallSeconds", (System.nanoTime() - start) / 1e9);
-        writeReports(data, spec, config, network, result.epochs(), title, extra);
+        Map<String, Object> summary = writeReports(folder, data, config, network, result.epochs(), title, extra);
         if (!quiet) {
             out.printf("test accuracy %.2f %% after %d epochs; wrote %s%n", 100 * result.last().testAccuracy(),
-                    result.epochs().size(), outDir.toAbsolutePath());
+                    result.epochs().size(), folder.toAbsolutePath());
             out.flush();
         }
-        return OK;
+        return new Run(result, summary, title, lossTitle(network));
+    }
+
+    /** The network the options describe. */
+    private Classifier network(TrainTest data) {
+        int[] shape = data.train().sampleShape();
+        int classes = data.train().classes();
+        return build(kind.equalsIgnoreCase(HopfieldSpec.FAMILY) ? hopfield.spec(shape, classes) : spec(shape, classes));
+    }
+
+    private static Classifier build(Architecture a) {
+        return a instanceof HopfieldSpec h ? new HopfieldNetwork(h) : new ResidualNetwork((NetworkSpec) a);
+    }
+
+    private String title(Architecture a, TrainingConfig config) {
+        String net = a instanceof NetworkSpec s ? s.kind().name().toLowerCase() + " residual net: depth " + s.depth()
+                + ", width " + s.width() : a.toString().replaceFirst(", relaxation.*", "");
+        return net + " on " + dataset + ", " + config.gradient().estimator().cliName() + ", "
+                + config.optimizer().cliName() + " lr " + config.learningRate()
+                + (config.metric().kind() == MetricSettings.Kind.IDENTITY ? "" : ", " + config.metric().kind().cliName()
+                + " metric");
+    }
+
+    private static String lossTitle(Classifier network) {
+        return network instanceof HopfieldNetwork ? "Squared error 1/2 |y - t|^2" : "Cross-entropy loss";
     }
 
     private List<String> originalArgs = List.of();
 
     private List<String> originalArgs() {
+        if (originalArgs.isEmpty() && commandSpec != null && commandSpec.commandLine().getParseResult() != null) {
+            // run as Main's subcommand: picocli keeps the words after "train"
+            List<String> all = commandSpec.commandLine().getParseResult().originalArgs();
+            int at = all.indexOf("train");
+            return at < 0 ? all : all.subList(at + 1, all.size());
+        }
         return originalArgs;
     }
 
-    private void writeReports(TrainTest data, NetworkSpec spec, TrainingConfig config, ResidualNetwork network,
-                              List<EpochRecord> epochs, String title, Map<String, Object> extra) throws IOException {
-        TrainingSummary.write(outDir.resolve("summary.json"), TrainingSummary.of(dataset, data.train().size(),
-                data.test().size(), spec, network.layout().length(), config, epochs, extra));
-        CurvesPlot.write(outDir.resolve("curves.png"), title, epochs);
+    private Map<String, Object> writeReports(Path folder, TrainTest data, TrainingConfig config, Classifier network,
+                                             List<EpochRecord> epochs, String title, Map<String, Object> extra)
+            throws IOException {
+        Map<String, Object> net;
+        Map<String, Object> more = new LinkedHashMap<>(extra);
+        if (network instanceof HopfieldNetwork h) {
+            net = h.spec().summary();
+            more.put("relaxation", h.log().summary());
+        } else {
+            net = TrainingSummary.network((NetworkSpec) network.architecture(), network.layout().length());
+        }
+        Map<String, Object> summary = TrainingSummary.of(dataset, data.train().size(), data.test().size(), net, config,
+                epochs, more);
+        TrainingSummary.write(folder.resolve("summary.json"), summary);
+        CurvesPlot.write(folder.resolve("curves.png"), CurvesPlot.render(title, lossTitle(network), epochs));
+        return summary;
     }
 
     private TrainTest load() throws IOException {
@@ -314,7 +408,7 @@ public final class TrainCommand implements Callable<Integer> {
         return new NetworkSpec(k, shape, classes, width, depth, h, a, 3, stride, !noNorm);
     }
 
-    private TrainingConfig config(NetworkSpec spec) {
+    private TrainingConfig config(Classifier network, String gradient) {
         TrainingConfig.OptimizerKind o = TrainingConfig.OptimizerKind.parse(optimizer);
         double lr = learningRate != null ? learningRate : switch (o) {
             case ADAM -> 2e-3;
@@ -322,19 +416,33 @@ public final class TrainCommand implements Callable<Integer> {
             case SGD -> 0.1;
         };
         return new TrainingConfig(epochs, batchSize, seed, o, lr, momentum, TrainingConfig.Schedule.parse(schedule),
-                weightDecay, threads).withGradient(gradientSettings()).withMetric(metricSettings(spec));
+                weightDecay, threads).withGradient(gradientSettings(network, gradient))
+                .withMetric(metricSettings(network));
     }
 
-    private GradientSettings gradientSettings() {
-        GradientSettings.Estimator e = GradientSettings.Estimator.parse(gradient);
-        if (e == GradientSettings.Estimator.ADJOINT && (beta != null || oneSided)) {
+    private GradientSettings gradientSettings(Classifier network, String gradient) {
+        GradientSettings.Estimator e;
+        try {
+            e = GradientSettings.Estimator.parse(gradient);
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("--" + bad.getMessage());
+        }
+        if (e == GradientSettings.Estimator.ADJOINT && gradients.size() == 1 && (beta != null || oneSided)) {
             throw new IllegalArgumentException("--beta and --one-sided need --gradient ep");
         }
-        return new GradientSettings(e, beta != null ? beta : GradientSettings.DEFAULT_BETA, !oneSided);
+        double b = beta != null ? beta
+                : network instanceof HopfieldNetwork ? HopfieldNetwork.DEFAULT_BETA : GradientSettings.DEFAULT_BETA;
+        try {
+            GradientSettings settings = new GradientSettings(e, b, !oneSided);
+            network.estimator(settings); // checks the settings against the network before any work
+            return settings;
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("--" + bad.getMessage());
+        }
     }
 
-    private MetricSettings metricSettings(NetworkSpec spec) {
-        LayerBlocks layers = new LayerBlocks(new ResidualNetwork(spec).layout());
+    private MetricSettings metricSettings(Classifier network) {
+        LayerBlocks layers = new LayerBlocks(network.layout());
         Map<Integer, Double> s = new LinkedHashMap<>();
         for (String pair : stiffness) {
             String[] kv = pair.split("=", 2);
@@ -350,8 +458,10 @@ public final class TrainCommand implements Callable<Integer> {
         for (String layer : freeze) {
             s.put(layers.indexOf(layer), Double.POSITIVE_INFINITY);
         }
-        return new MetricSettings(MetricSettings.Kind.parse(metric),
+        MetricSettings settings = new MetricSettings(MetricSettings.Kind.parse(metric),
                 damping != null ? damping : MetricSettings.DEFAULT_DAMPING, s);
+        settings.build(network); // fails at the door for a metric the network cannot have
+        return settings;
     }
 
     private static Map<String, Object> environment() {

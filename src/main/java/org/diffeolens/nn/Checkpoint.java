@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -36,7 +37,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * big-endian) and a CRC-32; written to a temporary file and renamed, so a crash never leaves a
  * half-written checkpoint.
  */
-public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Parameters parameters,
+public record Checkpoint(Architecture spec, TrainingConfig config, int epoch, Parameters parameters,
                          OptimizerState<Parameters> optimizer, List<EpochRecord> history) {
 
     private static final byte[] MAGIC = "DIFFEOLENS-NN-CHECKPOINT\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -78,7 +79,17 @@ public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Par
         });
     }
 
+    /** Reads a checkpoint of a residual network (see {@link #load(Path, Map)} for other families). */
     public static Checkpoint load(Path file) throws IOException {
+        return load(file, Map.of(NetworkSpec.FAMILY, NetworkSpec::fromSettings));
+    }
+
+    /**
+     * Reads a checkpoint whose architecture one of the readers rebuilds from its settings, by family
+     * ({@code residual}, {@code hopfield}); a checkpoint that names no family is a residual network's.
+     */
+    public static Checkpoint load(Path file, Map<String, ? extends Function<Map<String, String>, ? extends Architecture>> readers)
+            throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             byte[] magic = raw.readNBytes(MAGIC.length);
             if (!Arrays.equals(magic, MAGIC)) {
@@ -107,7 +118,7 @@ public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Par
             if (stored != expected) {
                 throw new DataFormatException(file, "checksum mismatch: the checkpoint is damaged");
             }
-            return fromHeader(p, vectors, file);
+            return fromHeader(p, vectors, readers, file);
         } catch (EOFException e) {
             throw new DataFormatException(file, "truncated checkpoint", e);
         }
@@ -115,16 +126,10 @@ public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Par
 
     private Properties header(java.util.Set<String> vectorNames) {
         Properties p = new Properties();
-        p.setProperty("spec.kind", spec.kind().name());
-        p.setProperty("spec.inputShape", join(spec.inputShape()));
-        p.setProperty("spec.classes", Integer.toString(spec.classes()));
-        p.setProperty("spec.width", Integer.toString(spec.width()));
-        p.setProperty("spec.depth", Integer.toString(spec.depth()));
-        p.setProperty("spec.step", Double.toString(spec.step()));
-        p.setProperty("spec.activation", spec.activation().name());
-        p.setProperty("spec.stemKernel", Integer.toString(spec.stemKernel()));
-        p.setProperty("spec.stemStride", Integer.toString(spec.stemStride()));
-        p.setProperty("spec.normalized", Boolean.toString(spec.normalized()));
+        p.setProperty("spec.family", spec.family());
+        for (Map.Entry<String, String> e : spec.settings().entrySet()) {
+            p.setProperty("spec." + e.getKey(), e.getValue());
+        }
         p.setProperty("config.epochs", Integer.toString(config.epochs()));
         p.setProperty("config.batchSize", Integer.toString(config.batchSize()));
         p.setProperty("config.seed", Long.toString(config.seed()));
@@ -150,15 +155,29 @@ public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Par
         return p;
     }
 
-    private static Checkpoint fromHeader(Properties p, Map<String, INDArray> vectors, Path file) throws IOException {
+    private static Architecture architecture(Properties p,
+                                             Map<String, ? extends Function<Map<String, String>, ? extends Architecture>> readers,
+                                             Path file) throws DataFormatException {
+        String family = p.getProperty("spec.family", NetworkSpec.FAMILY);
+        var reader = readers.get(family);
+        if (reader == null) {
+            throw new DataFormatException(file, "a checkpoint of a " + family + " network; expected "
+                    + String.join(" or ", new java.util.TreeSet<>(readers.keySet())));
+        }
+        Map<String, String> settings = new HashMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("spec.") && !key.equals("spec.family")) {
+                settings.put(key.substring("spec.".length()), p.getProperty(key));
+            }
+        }
+        return reader.apply(settings);
+    }
+
+    private static Checkpoint fromHeader(Properties p, Map<String, INDArray> vectors,
+                                         Map<String, ? extends Function<Map<String, String>, ? extends Architecture>> readers,
+                                         Path file) throws IOException {
         try {
-            NetworkSpec spec = new NetworkSpec(NetworkSpec.Kind.valueOf(get(p, "spec.kind", file)),
-                    Arrays.stream(get(p, "spec.inputShape", file).split(",")).mapToInt(Integer::parseInt).toArray(),
-                    Integer.parseInt(get(p, "spec.classes", file)), Integer.parseInt(get(p, "spec.width", file)),
-                    Integer.parseInt(get(p, "spec.depth", file)), Double.parseDouble(get(p, "spec.step", file)),
-                    Activation.valueOf(get(p, "spec.activation", file)),
-                    Integer.parseInt(get(p, "spec.stemKernel", file)), Integer.parseInt(get(p, "spec.stemStride", file)),
-                    Boolean.parseBoolean(get(p, "spec.normalized", file)));
+            Architecture spec = architecture(p, readers, file);
             TrainingConfig config = new TrainingConfig(Integer.parseInt(get(p, "config.epochs", file)),
                     Integer.parseInt(get(p, "config.batchSize", file)), Long.parseLong(get(p, "config.seed", file)),
                     TrainingConfig.OptimizerKind.valueOf(get(p, "config.optimizer", file)),
@@ -179,7 +198,7 @@ public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Par
                 }
                 history.add(new EpochRecord((int) v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]));
             }
-            ParameterLayout layout = new ResidualNetwork(spec).layout();
+            ParameterLayout layout = spec.layout();
             INDArray flat = vectors.get("parameters");
             if (flat == null || flat.length() != layout.length()) {
                 throw new DataFormatException(file, "parameters do not fit the network it describes (" + layout.length()
@@ -213,14 +232,6 @@ public record Checkpoint(NetworkSpec spec, TrainingConfig config, int epoch, Par
             throw new DataFormatException(file, "checkpoint header lacks '" + key + "'");
         }
         return v;
-    }
-
-    private static String join(int[] a) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < a.length; i++) {
-            s.append(i == 0 ? "" : ",").append(a[i]);
-        }
-        return s.toString();
     }
 
     private static void writeVector(DataOutputStream out, String name, INDArray v) throws IOException {

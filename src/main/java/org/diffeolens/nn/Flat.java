@@ -12,21 +12,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * kernels: one implementation serves both types, and each call site sees at most two classes,
  * which the JIT inlines.
  */
-abstract sealed class Flat {
+public abstract sealed class Flat {
 
-    abstract double get(int i);
+    public abstract double get(int i);
 
-    abstract void set(int i, double v);
+    public abstract void set(int i, double v);
 
-    abstract int length();
+    public abstract int length();
 
     /** dst[0..n) = this[offset..offset+n); scratch holds at least n floats (used by float storage). */
-    abstract void read(int offset, double[] dst, int n, float[] scratch);
+    public abstract void read(int offset, double[] dst, int n, float[] scratch);
 
     /** this[offset..offset+n) = src[0..n). */
-    abstract void write(int offset, double[] src, int n, float[] scratch);
+    public abstract void write(int offset, double[] src, int n, float[] scratch);
 
-    static Flat of(INDArray a) {
+    public static Flat of(INDArray a) {
         if (a.isView() && a.elementWiseStride() != 1 || a.ordering() != 'c' && !a.isVector()) {
             throw new IllegalArgumentException("a contiguous c-order array is needed, got " + a.shapeInfoToString());
         }
@@ -57,22 +57,22 @@ abstract sealed class Flat {
         }
 
         @Override
-        double get(int i) {
+        public double get(int i) {
             return b.get(offset + i);
         }
 
         @Override
-        void set(int i, double v) {
+        public void set(int i, double v) {
             b.put(offset + i, (float) v);
         }
 
         @Override
-        int length() {
+        public int length() {
             return n;
         }
 
         @Override
-        void read(int at, double[] dst, int count, float[] scratch) {
+        public void read(int at, double[] dst, int count, float[] scratch) {
             b.get(offset + at, scratch, 0, count);
             for (int i = 0; i < count; i++) {
                 dst[i] = scratch[i];
@@ -80,7 +80,7 @@ abstract sealed class Flat {
         }
 
         @Override
-        void write(int at, double[] src, int count, float[] scratch) {
+        public void write(int at, double[] src, int count, float[] scratch) {
             for (int i = 0; i < count; i++) {
                 scratch[i] = (float) src[i];
             }
@@ -100,27 +100,27 @@ abstract sealed class Flat {
         }
 
         @Override
-        double get(int i) {
+        public double get(int i) {
             return b.get(offset + i);
         }
 
         @Override
-        void set(int i, double v) {
+        public void set(int i, double v) {
             b.put(offset + i, v);
         }
 
         @Override
-        int length() {
+        public int length() {
             return n;
         }
 
         @Override
-        void read(int at, double[] dst, int count, float[] scratch) {
+        public void read(int at, double[] dst, int count, float[] scratch) {
             b.get(offset + at, dst, 0, count);
         }
 
         @Override
-        void write(int at, double[] src, int count, float[] scratch) {
+        public void write(int at, double[] src, int count, float[] scratch) {
             b.put(offset + at, src, 0, count);
         }
     }

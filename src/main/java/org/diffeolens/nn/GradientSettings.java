@@ -66,12 +66,17 @@ public record GradientSettings(Estimator estimator, double beta, boolean symmetr
         return new GradientSettings(Estimator.EP, beta, symmetric);
     }
 
-    /** A fresh estimator for a run. */
+    /** A fresh estimator for a run, relaxing with the residual network's sweep budget. */
     public GradientEstimator<Parameters> newEstimator() {
+        return newEstimator(MAX_SWEEPS, SWEEP_TOLERANCE);
+    }
+
+    /** A fresh estimator whose relaxations take at most maxSweeps sweeps, to the given tolerance. */
+    public GradientEstimator<Parameters> newEstimator(int maxSweeps, double tolerance) {
         return switch (estimator) {
             case ADJOINT -> new Adjoint<>();
             // the relaxation residual is a diagnostic (two more passes per relaxation): not while training
-            case EP -> new EquilibriumPropagation<>(beta, symmetric, MAX_SWEEPS, SWEEP_TOLERANCE, false);
+            case EP -> new EquilibriumPropagation<>(beta, symmetric, maxSweeps, tolerance, false);
         };
     }
 

@@ -89,12 +89,16 @@ public record MetricSettings(Kind kind, double damping, Map<Integer, Double> sti
         return m;
     }
 
-    /** The metric for a network (fails naming the layer when an index does not exist). */
-    public Metric<Parameters> build(ResidualNetwork network) {
+    /**
+     * The metric for a network (fails naming the layer when an index does not exist). The Fisher
+     * metrics read a residual network's layer statistics; the layer metric suits any network.
+     */
+    public Metric<Parameters> build(Classifier network) {
         Metric<Parameters> within = switch (kind) {
             case IDENTITY, LAYER -> Metric.identity(ParameterSpace.INSTANCE);
-            case COGRADIENT -> new DiagonalMetric<>(ParameterSpace.INSTANCE, new FisherDiagonal(network), damping);
-            case FISHER -> new FisherMetric(network, damping);
+            case COGRADIENT -> new DiagonalMetric<>(ParameterSpace.INSTANCE, new FisherDiagonal(residual(network)),
+                    damping);
+            case FISHER -> new FisherMetric(residual(network), damping);
         };
         if (stiffness.isEmpty()) {
             return within;
@@ -106,6 +110,14 @@ public record MetricSettings(Kind kind, double damping, Map<Integer, Double> sti
             s[blocks.indexOf(Integer.toString(e.getKey()))] = e.getValue();
         }
         return new LayerMetric<>(blocks, s, within);
+    }
+
+    private ResidualNetwork residual(Classifier network) {
+        if (network instanceof ResidualNetwork r) {
+            return r;
+        }
+        throw new IllegalArgumentException("the " + kind.cliName() + " metric needs a residual network (conv or dense), "
+                + "not a " + network.architecture().family() + " network");
     }
 
     /** Settings as key-value pairs (checkpoint header, summary.json). */

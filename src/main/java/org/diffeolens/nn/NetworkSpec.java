@@ -1,6 +1,8 @@
 package org.diffeolens.nn;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The architecture of a residual classifier, validated at the door:
@@ -14,7 +16,11 @@ import java.util.Arrays;
  * (conv) or features (dense); {@code step} is h (1/depth integrates the flow to time 1).
  */
 public record NetworkSpec(Kind kind, int[] inputShape, int classes, int width, int depth, double step,
-                          Activation activation, int stemKernel, int stemStride, boolean normalized) {
+                          Activation activation, int stemKernel, int stemStride, boolean normalized)
+        implements Architecture {
+
+    /** The family name a checkpoint records. */
+    public static final String FAMILY = "residual";
 
     public enum Kind {
         CONV, DENSE;
@@ -93,6 +99,46 @@ public record NetworkSpec(Kind kind, int[] inputShape, int classes, int width, i
     @Override
     public int[] inputShape() {
         return inputShape.clone();
+    }
+
+    @Override
+    public String family() {
+        return FAMILY;
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return new ResidualNetwork(this).layout();
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("kind", kind.name());
+        m.put("inputShape", String.join(",", Arrays.stream(inputShape).mapToObj(Integer::toString).toList()));
+        m.put("classes", Integer.toString(classes));
+        m.put("width", Integer.toString(width));
+        m.put("depth", Integer.toString(depth));
+        m.put("step", Double.toString(step));
+        m.put("activation", activation.name());
+        m.put("stemKernel", Integer.toString(stemKernel));
+        m.put("stemStride", Integer.toString(stemStride));
+        m.put("normalized", Boolean.toString(normalized));
+        return m;
+    }
+
+    /** The spec whose {@link #settings()} these are. */
+    public static NetworkSpec fromSettings(Map<String, String> s) {
+        return new NetworkSpec(Kind.valueOf(need(s, "kind")),
+                Arrays.stream(need(s, "inputShape").split(",")).mapToInt(Integer::parseInt).toArray(),
+                Integer.parseInt(need(s, "classes")), Integer.parseInt(need(s, "width")),
+                Integer.parseInt(need(s, "depth")), Double.parseDouble(need(s, "step")),
+                Activation.valueOf(need(s, "activation")), Integer.parseInt(need(s, "stemKernel")),
+                Integer.parseInt(need(s, "stemStride")), Boolean.parseBoolean(need(s, "normalized")));
+    }
+
+    private static String need(Map<String, String> s, String key) {
+        return Architecture.setting(s, key, FAMILY);
     }
 
     @Override

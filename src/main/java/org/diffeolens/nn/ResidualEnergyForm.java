@@ -242,7 +242,7 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
     @Override
     public Parameters regularizationGradient(Parameters theta) {
         Parameters g = Parameters.zeros(theta.layout(), theta.dataType());
-        network.addWeightDecayGradient(theta, weightDecay, g);
+        WeightDecay.addGradient(theta, weightDecay, g);
         return g;
     }
 

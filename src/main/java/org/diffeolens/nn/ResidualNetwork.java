@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.diffeolens.nn.data.Batch;
+import org.diffeolens.nn.data.Dataset;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,7 +21,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * then the input layer's pullback. The architecture is immutable and holds no data; a
  * {@link ResidualFlow} binds it to a mini-batch as a {@code ControlledFlow}.
  */
-public final class ResidualNetwork {
+public final class ResidualNetwork implements Classifier {
 
     private final NetworkSpec spec;
     private final ParameterLayout layout;
@@ -57,9 +58,16 @@ public final class ResidualNetwork {
         return spec;
     }
 
+    @Override
+    public NetworkSpec architecture() {
+        return spec;
+    }
+
+    @Override
     public ParameterLayout layout() {
         return layout;
     }
+
 
     public int depth() {
         return fields.size();
@@ -89,6 +97,7 @@ public final class ResidualNetwork {
      * Seeded initial weights: N(0, gain / fan_in) for kernels and weight matrices (He for ReLU,
      * LeCun for tanh and the linear head), zero biases and shifts, unit gains.
      */
+    @Override
     public Parameters initialize(long seed, DataType type) {
         double[] v = new double[(int) layout.length()];
         SplittableRandom random = new SplittableRandom(seed);
@@ -165,17 +174,7 @@ public final class ResidualNetwork {
 
     /** lambda/2 sum ||W||^2 over the tensors that decay (kernels and weight matrices). */
     public double regularization(Parameters w, double weightDecay) {
-        if (weightDecay == 0) {
-            return 0;
-        }
-        double s = 0;
-        for (int i = 0; i < layout.size(); i++) {
-            if (layout.entry(i).decays()) {
-                INDArray t = w.get(i);
-                s += Nd4j.getBlasWrapper().dot(t, t);
-            }
-        }
-        return 0.5 * weightDecay * s;
+        return WeightDecay.energy(w, weightDecay);
     }
 
     /** dE/dW by the discrete adjoint sweep over a trajectory of {@link #forward} (in the same workspace). */
@@ -200,21 +199,8 @@ public final class ResidualNetwork {
                 Nd4j.getBlasWrapper().level1().axpy(grad.flat().length(), 1.0, g[i].flat(), grad.flat());
             }
         }
-        addWeightDecayGradient(w, weightDecay, grad);
+        WeightDecay.addGradient(w, weightDecay, grad);
         return grad;
-    }
-
-    /** grad += lambda W on the tensors that decay: the gradient of {@link #regularization}. */
-    public void addWeightDecayGradient(Parameters w, double weightDecay, Parameters grad) {
-        if (weightDecay == 0) {
-            return;
-        }
-        for (int i = 0; i < layout.size(); i++) {
-            if (layout.entry(i).decays()) {
-                INDArray g = grad.get(i);
-                Nd4j.getBlasWrapper().level1().axpy(g.length(), weightDecay, w.get(i), g);
-            }
-        }
     }
 
     /** The adjoint sweep of one part, its loss scaled by lossScale (1 / the whole batch's size). */
@@ -243,8 +229,18 @@ public final class ResidualNetwork {
     }
 
     /** The flow of this network on one mini-batch, with weight decay lambda. */
+    @Override
     public ResidualFlow on(Batch batch, double weightDecay, Workspace workspace) {
         return new ResidualFlow(this, batch, weightDecay, workspace);
+    }
+
+    /** Mean cross-entropy and accuracy on a data set, in batches (forward passes only). */
+    @Override
+    public Score score(Parameters w, Dataset data, int batchSize, Workspace workspace) {
+        return Score.of(data, batchSize, w.dataType(), b -> {
+            Trajectory t = forward(w, b, 0, workspace);
+            return new Score.Prediction(t.loss(), Kernels.argmaxRows(t.probabilities()));
+        });
     }
 
     /** Predicted classes (argmax of the logits). */
@@ -267,6 +263,7 @@ public final class ResidualNetwork {
     }
 
     /** One line per layer. */
+    @Override
     public String describe() {
         StringBuilder s = new StringBuilder(spec.toString()).append('\n');
         s.append("  input layer: ").append(stem.describe()).append('\n');

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.diffeolens.concurrent.Parallel;
 import org.diffeolens.flow.Adjoint;
+import org.diffeolens.flow.GradientEstimator;
 import org.diffeolens.flow.Iteration;
 import org.diffeolens.flow.MinimizationResult;
 import org.diffeolens.flow.Metric;
@@ -19,31 +20,40 @@ import org.diffeolens.nn.data.Dataset;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Trains a residual network through the project's one optimization loop: a {@link Minimizer} with
- * the configured estimator ({@link Adjoint} or equilibrium propagation), a {@link Metric} (the
- * configured one unless one is given) and an
- * {@link Optimizer} of {@code flow/}, whose k-th flow is the network on the k-th mini-batch of a
- * seeded shuffle. The trainer only schedules the batches and listens: at each epoch's end it
- * scores the test set, reports, and offers a {@link Checkpoint}. Float32 parameters.
+ * Trains a {@link Classifier} (a residual network, a layered Hopfield network) through the
+ * project's one optimization loop: a {@link Minimizer} with a {@link GradientEstimator} (the one the
+ * configuration names: the {@link Adjoint} or equilibrium propagation, unless one is given), a
+ * {@link Metric} (the configured one unless one is given) and an {@link Optimizer} of
+ * {@code flow/}, whose k-th flow is the network on the k-th mini-batch of a seeded shuffle. The
+ * trainer only schedules the batches and listens: at each epoch's end it scores the test set,
+ * reports, and offers a {@link Checkpoint}. Float32 parameters.
  */
 public final class Trainer {
 
-    private final ResidualNetwork network;
+    private final Classifier network;
     private final TrainingConfig config;
     private final Metric<Parameters> metric;
+    private final GradientEstimator<Parameters> estimator;
     private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
     private final List<MinimizerListener<Parameters>> minimizerListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
-    /** With the metric the configuration names (the identity by default). */
-    public Trainer(ResidualNetwork network, TrainingConfig config) {
+    /** With the metric and the gradient estimator the configuration names (identity and adjoint by default). */
+    public Trainer(Classifier network, TrainingConfig config) {
         this(network, config, config.metric().build(network));
     }
 
-    public Trainer(ResidualNetwork network, TrainingConfig config, Metric<Parameters> metric) {
+    /** With a given metric and the configured gradient estimator. */
+    public Trainer(Classifier network, TrainingConfig config, Metric<Parameters> metric) {
+        this(network, config, metric, network.estimator(config.gradient()));
+    }
+
+    public Trainer(Classifier network, TrainingConfig config, Metric<Parameters> metric,
+                   GradientEstimator<Parameters> estimator) {
         this.network = network;
         this.config = config;
         this.metric = metric;
+        this.estimator = estimator;
     }
 
     public Trainer addListener(TrainingListener listener) {
@@ -62,12 +72,16 @@ public final class Trainer {
         cancelled.set(true);
     }
 
-    public ResidualNetwork network() {
+    public Classifier network() {
         return network;
     }
 
     public TrainingConfig config() {
         return config;
+    }
+
+    public GradientEstimator<Parameters> estimator() {
+        return estimator;
     }
 
     /** Trains from seeded initial weights. */
@@ -77,9 +91,9 @@ public final class Trainer {
 
     /** Continues a run from a checkpoint of the same network and configuration, to the same numbers. */
     public TrainingResult resume(Checkpoint checkpoint, Dataset train, Dataset test) {
-        if (!checkpoint.spec().equals(network.spec())) {
+        if (!checkpoint.spec().equals(network.architecture())) {
             throw new IllegalArgumentException("checkpoint network (" + checkpoint.spec() + ") is not this network ("
-                    + network.spec() + ")");
+                    + network.architecture() + ")");
         }
         if (!checkpoint.config().equals(config)) {
             throw new IllegalArgumentException("checkpoint training configuration " + checkpoint.config()
@@ -101,14 +115,14 @@ public final class Trainer {
             optimizer.restore(resumeFrom.optimizer());
         }
         Workspace workspace = new Workspace(Parallel.of(config.threads()));
-        Minimizer<Parameters> minimizer = new Minimizer<>(config.gradient().newEstimator(), metric, optimizer,
+        Minimizer<Parameters> minimizer = new Minimizer<>(estimator, metric, optimizer,
                 StoppingRule.iterations(steps).withCancel(cancelled::get));
         Batches batches = new Batches(train, config, firstEpoch * stepsPerEpoch);
         EpochTracker tracker = new EpochTracker(test, optimizer, workspace, stepsPerEpoch, firstEpoch, steps, earlier);
         minimizer.addListener(tracker);
         minimizerListeners.forEach(minimizer::addListener);
         for (TrainingListener l : listeners) {
-            l.onStart(new TrainingListener.Plan(network.spec(), config, firstEpoch, stepsPerEpoch,
+            l.onStart(new TrainingListener.Plan(network.architecture(), config, firstEpoch, stepsPerEpoch,
                     network.layout().length()));
         }
         MinimizationResult<Parameters> r;
@@ -126,10 +140,10 @@ public final class Trainer {
     }
 
     private void requireCompatible(Dataset d) {
-        int[] s = network.spec().inputShape();
-        if (!java.util.Arrays.equals(d.sampleShape(), s) || d.classes() != network.spec().classes()) {
+        int[] s = network.inputShape();
+        if (!java.util.Arrays.equals(d.sampleShape(), s) || d.classes() != network.classes()) {
             throw new IllegalArgumentException("data set " + d + " does not fit the network's input "
-                    + java.util.Arrays.toString(s) + " and " + network.spec().classes() + " classes");
+                    + java.util.Arrays.toString(s) + " and " + network.classes() + " classes");
         }
     }
 
@@ -137,25 +151,6 @@ public final class Trainer {
     static long processCpuNanos() {
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() : -1;
-    }
-
-    /** Scores a network on a data set in batches (forward passes only). */
-    public static Score score(ResidualNetwork network, Parameters w, Dataset data, int batchSize, Workspace workspace) {
-        double loss = 0;
-        int correct = 0;
-        for (int from = 0; from < data.size(); from += batchSize) {
-            int to = Math.min(data.size(), from + batchSize);
-            Batch b = data.batch(from, to, w.dataType());
-            Trajectory t = network.forward(w, b, 0, workspace);
-            loss += t.loss() * b.size();
-            int[] predicted = Kernels.argmaxRows(t.probabilities());
-            for (int i = 0; i < predicted.length; i++) {
-                if (predicted[i] == b.labels()[i]) {
-                    correct++;
-                }
-            }
-        }
-        return new Score(loss / data.size(), (double) correct / data.size(), data.size());
     }
 
     /** The k-th mini-batch of the run: global step offset + k; epoch e uses a permutation seeded by (seed, e). */
@@ -256,7 +251,7 @@ public final class Trainer {
             double cpuSeconds = cpu < 0 || epochCpuStart < 0 ? Double.NaN : (cpu - epochCpuStart) / 1e9;
             double trainLoss = epochLoss / stepsPerEpoch;
             long evalStart = System.nanoTime();
-            Score s = score(network, control, test, config.batchSize(), workspace);
+            Score s = network.score(control, test, config.batchSize(), workspace);
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
             EpochRecord r = new EpochRecord(epoch, trainLoss, s.loss(), s.accuracy(), seconds, cpuSeconds, evalSeconds,
                     lastRate);
@@ -269,7 +264,7 @@ public final class Trainer {
 
                 @Override
                 public Checkpoint checkpoint() {
-                    return new Checkpoint(network.spec(), config, epoch, control.copy(),
+                    return new Checkpoint(network.architecture(), config, epoch, control.copy(),
                             optimizer.state(ParameterSpace.INSTANCE), records);
                 }
             };

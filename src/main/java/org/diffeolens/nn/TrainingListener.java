@@ -7,7 +7,7 @@ package org.diffeolens.nn;
 public interface TrainingListener {
 
     /** The run's plan: epochs firstEpoch+1..config.epochs() of stepsPerEpoch steps each. */
-    record Plan(NetworkSpec network, TrainingConfig config, int firstEpoch, int stepsPerEpoch, long parameters) {
+    record Plan(Architecture network, TrainingConfig config, int firstEpoch, int stepsPerEpoch, long parameters) {
     }
 
     /** The state at an epoch's end, for listeners that keep it (a checkpoint copies it). */

@@ -13,6 +13,7 @@ import org.diffeolens.Tolerances;
 import org.diffeolens.nn.Checkpoint;
 import org.diffeolens.nn.GradientSettings;
 import org.diffeolens.nn.MetricSettings;
+import org.diffeolens.nn.NetworkSpec;
 import org.diffeolens.nn.Parameters;
 import org.diffeolens.nn.ResidualNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -51,7 +52,7 @@ class TrainCommandGradientAndMetricTest {
         assertEquals(Double.POSITIVE_INFINITY, m.stiffness().get(0));
         assertEquals(2.0, m.stiffness().get(3));
         // the frozen input layer is the seeded initialization, bit for bit
-        Parameters initial = new ResidualNetwork(model.spec()).initialize(42, DataType.FLOAT);
+        Parameters initial = new ResidualNetwork((NetworkSpec) model.spec()).initialize(42, DataType.FLOAT);
         for (String t : new String[] {"stem.weight", "stem.bias"}) {
             assertArrayEquals(initial.get(t).dup().data().asFloat(), model.parameters().get(t).dup().data().asFloat(), t);
         }

@@ -13,14 +13,17 @@ import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.diffeolens.nn.AtomicFile;
 import org.diffeolens.nn.EpochRecord;
 
 /**
  * curves.png of a training run: the training and test loss per epoch (left) and the test
- * accuracy per epoch (right), drawn with Java2D on an off-screen image (no display needed).
+ * accuracy per epoch (right), drawn with Java2D on an off-screen image (no display needed); or
+ * the same for several runs compared on one figure.
  */
 public final class CurvesPlot {
 
@@ -40,6 +43,68 @@ public final class CurvesPlot {
     }
 
     public static BufferedImage render(String title, List<EpochRecord> epochs) {
+        return render(title, "Cross-entropy loss", epochs);
+    }
+
+    /** One run: its training and test loss (named lossTitle) and its test accuracy. */
+    public static BufferedImage render(String title, String lossTitle, List<EpochRecord> epochs) {
+        Curves c = new Curves(epochs);
+        return draw(title, lossTitle,
+                List.of(new Series("training (mean over the epoch's batches)", TRAIN, c.x, c.train, ""),
+                        new Series("test (after the epoch)", TEST, c.x, c.test, "")),
+                List.of(new Series("test accuracy", ACCURACY, c.x, c.accuracy, " %")));
+    }
+
+    /**
+     * Several runs of the same network (one per gradient estimator, say) on one figure: each run's
+     * training and test loss on the left, its test accuracy on the right, a colour per run (dark
+     * for training, light for test).
+     */
+    public static BufferedImage compare(String title, String lossTitle, Map<String, List<EpochRecord>> runs) {
+        List<Series> losses = new ArrayList<>();
+        List<Series> accuracies = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, List<EpochRecord>> run : runs.entrySet()) {
+            Color dark = RUNS[2 * (i % (RUNS.length / 2))];
+            Color light = RUNS[2 * (i % (RUNS.length / 2)) + 1];
+            Curves c = new Curves(run.getValue());
+            losses.add(new Series(run.getKey() + ", training", dark, c.x, c.train, ""));
+            losses.add(new Series(run.getKey() + ", test", light, c.x, c.test, ""));
+            accuracies.add(new Series(run.getKey() + ", test accuracy", dark, c.x, c.accuracy, " %"));
+            i++;
+        }
+        return draw(title, lossTitle, losses, accuracies);
+    }
+
+    /** Pairs of a dark (training, accuracy) and a light (test) colour, one pair per run. */
+    private static final Color[] RUNS = {new Color(0x1f, 0x77, 0xb4), new Color(0x9e, 0xc9, 0xe8),
+        new Color(0xd6, 0x27, 0x28), new Color(0xf5, 0xa3, 0xa3), new Color(0x2c, 0xa0, 0x2c),
+        new Color(0x9f, 0xde, 0x9f)};
+
+    /** The columns of a run's epoch records, accuracy in percent. */
+    private static final class Curves {
+        final double[] x;
+        final double[] train;
+        final double[] test;
+        final double[] accuracy;
+
+        Curves(List<EpochRecord> epochs) {
+            int n = epochs.size();
+            x = new double[n];
+            train = new double[n];
+            test = new double[n];
+            accuracy = new double[n];
+            for (int i = 0; i < n; i++) {
+                EpochRecord r = epochs.get(i);
+                x[i] = r.epoch();
+                train[i] = r.trainLoss();
+                test[i] = r.testLoss();
+                accuracy[i] = 100 * r.testAccuracy();
+            }
+        }
+    }
+
+    private static BufferedImage draw(String title, String lossTitle, List<Series> losses, List<Series> accuracies) {
         BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
@@ -52,23 +117,9 @@ public final class CurvesPlot {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
             FontMetrics fm = g.getFontMetrics();
             g.drawString(title, (WIDTH - fm.stringWidth(title)) / 2, 30);
-            int n = epochs.size();
-            double[] x = new double[n];
-            double[] train = new double[n];
-            double[] test = new double[n];
-            double[] acc = new double[n];
-            for (int i = 0; i < n; i++) {
-                EpochRecord r = epochs.get(i);
-                x[i] = r.epoch();
-                train[i] = r.trainLoss();
-                test[i] = r.testLoss();
-                acc[i] = 100 * r.testAccuracy();
-            }
-            panel(g, 20, 50, WIDTH / 2 - 30, HEIGHT - 70, "Cross-entropy loss", "loss",
-                    List.of(new Series("training (mean over the epoch's batches)", TRAIN, x, train, ""),
-                            new Series("test (after the epoch)", TEST, x, test, "")), false);
-            panel(g, WIDTH / 2 + 10, 50, WIDTH / 2 - 30, HEIGHT - 70, "Test accuracy", "accuracy (%)",
-                    List.of(new Series("test accuracy", ACCURACY, x, acc, " %")), true);
+            panel(g, 20, 50, WIDTH / 2 - 30, HEIGHT - 70, lossTitle, "loss", losses, false);
+            panel(g, WIDTH / 2 + 10, 50, WIDTH / 2 - 30, HEIGHT - 70, "Test accuracy", "accuracy (%)", accuracies,
+                    true);
         } finally {
             g.dispose();
         }
@@ -76,7 +127,11 @@ public final class CurvesPlot {
     }
 
     public static void write(Path file, String title, List<EpochRecord> epochs) throws IOException {
-        BufferedImage image = render(title, epochs);
+        write(file, render(title, epochs));
+    }
+
+    /** Writes an image as PNG, atomically. */
+    public static void write(Path file, BufferedImage image) throws IOException {
         AtomicFile.write(file, out -> {
             if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer in this Java runtime");

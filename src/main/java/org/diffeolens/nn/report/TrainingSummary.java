@@ -24,10 +24,11 @@ public final class TrainingSummary {
     public static Map<String, Object> of(String dataset, int trainSize, int testSize, NetworkSpec spec,
                                          long parameters, TrainingConfig config, List<EpochRecord> epochs,
                                          Map<String, Object> extra) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", dataset);
-        m.put("trainSamples", trainSize);
-        m.put("testSamples", testSize);
+        return of(dataset, trainSize, testSize, network(spec, parameters), config, epochs, extra);
+    }
+
+    /** The "network" object of a residual network's summary. */
+    public static Map<String, Object> network(NetworkSpec spec, long parameters) {
         Map<String, Object> net = new LinkedHashMap<>();
         net.put("kind", spec.kind().name().toLowerCase());
         net.put("inputShape", spec.inputShape());
@@ -42,7 +43,17 @@ public final class TrainingSummary {
             net.put("channelNorm", spec.normalized());
         }
         net.put("parameters", parameters);
-        m.put("network", net);
+        return net;
+    }
+
+    /** A run's summary with the network described by the given object (any architecture). */
+    public static Map<String, Object> of(String dataset, int trainSize, int testSize, Map<String, Object> network,
+                                         TrainingConfig config, List<EpochRecord> epochs, Map<String, Object> extra) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", dataset);
+        m.put("trainSamples", trainSize);
+        m.put("testSamples", testSize);
+        m.put("network", network);
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("epochs", config.epochs());
         t.put("batchSize", config.batchSize());
