@@ -144,23 +144,7 @@ public final class Conv implements Layer {
         long r = rows(b);
         var type = x.dataType();
         INDArray z = workspace.get(this, "z", type, r, outChannels);
-        // z = im2col(x) K, a chunk of samples at a time (the patch matrix is 9x the image)
-        // chunks of samples split across threads, each chunk unrolled and multiplied by its thread
-        int chunk = chunkSamples(b, type.width());
-        int chunks = (int) ((b + chunk - 1) / chunk);
-        long perSample = (long) geometry.outHeight() * geometry.outWidth();
-        Parallel parallel = workspace.parallel();
-        INDArray[] cols = patchBuffers(workspace, parallel.chunks(chunks), type, chunk * perSample);
-        INDArray k = w.get(kernel);
-        parallel.chunked(chunks, (t, first, last) -> {
-            for (int i = first; i < last; i++) {
-                long from = (long) i * chunk;
-                long to = Math.min(b, from + chunk);
-                INDArray c = to - from == chunk ? cols[t] : rows(cols[t], 0, (to - from) * perSample);
-                Im2col.unroll(samples(x, from, to), geometry, c, Parallel.serial());
-                Nd4j.gemm(c, k, rows(z, from * perSample, to * perSample), false, false, 1.0, 0.0);
-            }
-        });
+        convolve(x, w.get(kernel), z, 0.0, workspace);
         if (next != null) {
             INDArray inverseStd = workspace.get(this, "s", type, r);
             Kernels.normForward(z, w.get(gain), w.get(shift), inverseStd, x, h, next, activation, NORM_EPSILON,
@@ -177,6 +161,55 @@ public final class Conv implements Layer {
             Kernels.biasActivation(z, w.get(shift), y, activation, workspace.parallel());
         }
         return new ConvTape(x, z, inverseStd, y);
+    }
+
+    /**
+     * z = beta z + im2col(x) k, a chunk of samples at a time (the patch matrix is 9x the image);
+     * chunks of samples split across threads, each chunk unrolled and multiplied by its thread.
+     */
+    private void convolve(INDArray x, INDArray k, INDArray z, double beta, Workspace workspace) {
+        long b = x.size(0);
+        var type = x.dataType();
+        int chunk = chunkSamples(b, type.width());
+        int chunks = (int) ((b + chunk - 1) / chunk);
+        long perSample = (long) geometry.outHeight() * geometry.outWidth();
+        Parallel parallel = workspace.parallel();
+        INDArray[] cols = patchBuffers(workspace, parallel.chunks(chunks), type, chunk * perSample);
+        parallel.chunked(chunks, (t, first, last) -> {
+            for (int i = first; i < last; i++) {
+                long from = (long) i * chunk;
+                long to = Math.min(b, from + chunk);
+                INDArray c = to - from == chunk ? cols[t] : rows(cols[t], 0, (to - from) * perSample);
+                Im2col.unroll(samples(x, from, to), geometry, c, Parallel.serial());
+                Nd4j.gemm(c, k, rows(z, from * perSample, to * perSample), false, false, 1.0, beta);
+            }
+        });
+    }
+
+    /**
+     * dz = conv(x; dK) + conv(dx; K); with the normalization dn = s (dz - mean dz - n mean(n dz))
+     * (the derivative of n = (z - mean z) s), du = dgain n + gain dn + dshift; without it
+     * du = dz + dbias; then dy = sigma'(u) du.
+     */
+    @Override
+    public INDArray tangent(Parameters w, Tape tape, INDArray dx, Parameters dtheta, Workspace workspace) {
+        ConvTape t = (ConvTape) tape;
+        long b = t.input().size(0);
+        var type = t.input().dataType();
+        INDArray dz = workspace.get(this, "tangent", type, rows(b), outChannels);
+        convolve(t.input(), dtheta.get(kernel), dz, 0.0, workspace);
+        if (dx != null) {
+            convolve(dx, w.get(kernel), dz, 1.0, workspace);
+        }
+        if (normalized) {
+            Kernels.normTangent(t.normalized(), t.inverseStd(), dz, w.get(gain), w.get(shift), dtheta.get(gain),
+                    dtheta.get(shift), activation, workspace.parallel());
+        } else {
+            dz.addiRowVector(dtheta.get(shift));
+            Kernels.activationBackward(t.output().reshape('c', rows(b), outChannels), dz, dz, activation, outChannels,
+                    workspace.parallel());
+        }
+        return dz.reshape('c', b, geometry.outHeight(), geometry.outWidth(), outChannels);
     }
 
     @Override

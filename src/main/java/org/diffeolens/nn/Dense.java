@@ -1,6 +1,7 @@
 package org.diffeolens.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fully connected layer y = sigma(x W + b) on flattened samples: x [b, in], W [in, out], b [out];
@@ -86,6 +87,21 @@ public final class Dense implements Layer {
         shape[0] = b;
         System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
         return dx.reshape('c', shape);
+    }
+
+    /** du = x dW + dx W + db, dy = sigma'(u) du (sigma' read off the taped output). */
+    @Override
+    public INDArray tangent(Parameters w, Tape tape, INDArray dx, Parameters dtheta, Workspace workspace) {
+        DenseTape t = (DenseTape) tape;
+        long b = t.input().size(0);
+        INDArray du = workspace.get(this, "tangent", t.input().dataType(), b, out);
+        Gemm.times(t.input(), dtheta.get(weight), du, workspace.parallel(), false);
+        if (dx != null) {
+            Nd4j.gemm(dx.reshape('c', b, in), w.get(weight), du, false, false, 1.0, 1.0);
+        }
+        du.addiRowVector(dtheta.get(bias));
+        Kernels.activationBackward(t.output(), du, du, activation, out, workspace.parallel());
+        return du;
     }
 
     @Override

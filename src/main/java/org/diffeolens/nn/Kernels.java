@@ -296,6 +296,50 @@ final class Kernels {
         return new double[][] {merge(gainSums, c), merge(shiftSums, c)};
     }
 
+    /**
+     * Tangent of {@link #normForward} in place: for a tangent dz of z and (dgain, dshift) of the
+     * parameters, dn = s (dz - mean(dz) - n mean(n dz)) (the derivative of n = (z - mean) s),
+     * du = dgain n + gain dn + dshift, written over dz as sigma'(u) du with u = gain n + shift.
+     */
+    static void normTangent(INDArray n, INDArray invStd, INDArray dz, INDArray gain, INDArray shift, INDArray dgain,
+                            INDArray dshift, Activation act, Parallel parallel) {
+        int c = (int) gain.length();
+        int rows = (int) (n.length() / c);
+        Flat nf = Flat.of(n);
+        Flat sf = Flat.of(invStd);
+        Flat df = Flat.of(dz);
+        double[] g = toDoubles(gain);
+        double[] b = toDoubles(shift);
+        double[] dg = toDoubles(dgain);
+        double[] db = toDoubles(dshift);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int len = count * c;
+            double[] nr = s.a;
+            double[] d = s.b;
+            double[] inv = s.c;
+            double[] y = s.d;
+            nf.read(first * c, nr, len, s.f);
+            df.read(first * c, d, len, s.f);
+            sf.read(first, inv, count, s.f);
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
+                double meanDz = sum(d, o, c) / c;
+                double meanNDz = dot(d, nr, o, c) / c;
+                double sr = inv[r];
+                for (int j = 0; j < c; j++) {
+                    double dn = sr * (d[o + j] - meanDz - nr[o + j] * meanNDz);
+                    d[o + j] = dg[j] * nr[o + j] + g[j] * dn + db[j];
+                    y[o + j] = g[j] * nr[o + j] + b[j];
+                }
+            }
+            activate(y, len, relu, tanh);
+            pullActivation(d, y, len, relu, tanh);
+            df.write(first * c, d, len, s.f);
+        });
+    }
+
     /** out = x + h f: one explicit Euler step of the flow (out may be x); a copy and a BLAS axpy. */
     static void eulerStep(INDArray x, double h, INDArray f, INDArray out) {
         if (out != x) {

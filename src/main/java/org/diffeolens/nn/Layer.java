@@ -48,6 +48,14 @@ public interface Layer {
         Kernels.eulerStep(p, h, v, p);
     }
 
+    /**
+     * The forward-mode derivative (tangent) of the layer at the point of a forward pass whose tape
+     * is given: dy = (dy/dx) dx + (dy/dtheta) dtheta, for a tangent dx of the input (null: the input
+     * is held fixed) and dtheta of the parameters (a Parameters of the same layout). Shaped like the
+     * output; lives in the workspace (slots apart from the forward's, so the tape stays intact).
+     */
+    INDArray tangent(Parameters w, Tape tape, INDArray dx, Parameters dtheta, Workspace workspace);
+
     /** One line for summaries ("conv3x3 32->32, channel norm, relu"). */
     String describe();
 
