@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ import org.diffeolens.nn.TrainingConfig;
 import org.diffeolens.nn.TrainingListener;
 import org.diffeolens.nn.TrainingResult;
 import org.diffeolens.nn.data.DataFormatException;
-import org.diffeolens.nn.data.FashionMnist;
+import org.diffeolens.nn.data.DataSets;
 import org.diffeolens.nn.data.TrainTest;
 import org.diffeolens.nn.report.CurvesPlot;
 import org.diffeolens.nn.report.TrainingSummary;
@@ -243,32 +242,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainTest load() throws IOException {
-        return switch (dataset) {
-            case "fashion-mnist" -> TrainTest.fashionMnist(locate("fashion-mnist", FashionMnist.FILES[0],
-                    Path.of("/usr/share/datasets/fashion-mnist")));
-            case "digits" -> TrainTest.digits(locate("digits", "digits.csv.gz",
-                    Path.of("/usr/lib/python3/dist-packages/sklearn/datasets/data")).resolve("digits.csv.gz"));
-            default -> throw new IllegalArgumentException("--dataset must be fashion-mnist or digits, got '" + dataset + "'");
-        };
-    }
-
-    /** The folder holding the data set: --data-dir, else test-data/datasets/name, else the system folder. */
-    private Path locate(String name, String probe, Path system) throws NoSuchFileException {
-        if (dataDir != null) {
-            if (!Files.isRegularFile(dataDir.resolve(probe))) {
-                throw new NoSuchFileException(dataDir.resolve(probe).toString(), null,
-                        "--data-dir has no " + probe + " (run test-data/fetch-datasets.sh or install the package)");
-            }
-            return dataDir;
+        if (!DataSets.NAMES.contains(dataset)) {
+            throw new IllegalArgumentException("--dataset must be fashion-mnist or digits, got '" + dataset + "'");
         }
-        List<Path> candidates = new ArrayList<>(List.of(Path.of("test-data", "datasets", name), system));
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p.resolve(probe))) {
-                return p;
-            }
-        }
-        throw new NoSuchFileException(candidates.get(0).resolve(probe).toString(), null,
-                "no " + name + " data found (looked in " + candidates + "); run test-data/fetch-datasets.sh or pass --data-dir");
+        return DataSets.load(dataset, dataDir);
     }
 
     private NetworkSpec spec(int[] shape, int classes) {
