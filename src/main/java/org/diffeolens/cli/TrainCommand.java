@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.diffeolens.concurrent.Parallel;
+import org.diffeolens.lens.EpochLens;
+import org.diffeolens.lens.TrainingTrajectory;
 import org.diffeolens.nn.Activation;
 import org.diffeolens.nn.Checkpoint;
 import org.diffeolens.nn.EpochRecord;
@@ -109,6 +112,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--trajectory", description = "metric the recorded path of the weights is measured in: euclidean, "
+            + "or fisher as well (the Fisher metric on 128 training samples: a forward and a tangent pass of them per "
+            + "step) (default: ${DEFAULT-VALUE})")
+    String trajectory = "euclidean";
+
+    @Option(names = "--lens", description = "after every epoch, write the lens's figures into --out: the path of the "
+            + "weights, the block sensitivity (1000 test samples) and the top of the Fisher spectrum (256 training "
+            + "samples), with lens.json")
+    boolean lens;
+
     private PrintWriter stdout;
     private PrintWriter stderr;
     /** Progress bars on stderr: null decides by whether the JVM has a console. */
@@ -187,6 +200,9 @@ public final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         Trainer trainer = new Trainer(network, config);
+        TrainingTrajectory path = new TrainingTrajectory(network, data.train(),
+                TrainingTrajectory.Metric.parse(trajectory), Parallel.of(config.threads()));
+        trainer.addListener(path).addMinimizerListener(path);
         String title = spec.kind().name().toLowerCase() + " residual net on " + dataset + ": depth " + spec.depth()
                 + ", width " + spec.width() + ", " + config.optimizer().cliName() + " lr " + config.learningRate();
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -201,12 +217,16 @@ public final class TrainCommand implements Callable<Integer> {
                 try {
                     last[0] = state.checkpoint();
                     last[0].save(outDir.resolve("checkpoint-epoch" + record.epoch() + ".ckpt"));
+                    extra.put("trajectory", path.toMap());
                     writeReports(data, s, c, network, last[0].history(), title, extra);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }
         });
+        if (lens) {
+            trainer.addListener(new EpochLens(outDir, network, data, path, config, title, Parallel.of(config.threads())));
+        }
         if (!quiet) {
             boolean bars = terminal != null ? terminal : System.console() != null;
             trainer.addListener(new TrainProgress(out, bars ? System.err : null));
@@ -219,6 +239,7 @@ public final class TrainCommand implements Callable<Integer> {
             last[0].save(outDir.resolve("model.ckpt"));
         }
         extra.put("wallSeconds", (System.nanoTime() - start) / 1e9);
+        extra.put("trajectory", path.toMap());
         writeReports(data, spec, config, network, result.epochs(), title, extra);
         if (!quiet) {
             out.printf("test accuracy %.2f %% after %d epochs; wrote %s%n", 100 * result.last().testAccuracy(),

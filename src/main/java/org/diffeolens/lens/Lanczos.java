@@ -2,6 +2,8 @@ package org.diffeolens.lens;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.Predicate;
 import org.diffeolens.flow.VectorSpace;
 import org.diffeolens.linalg.TridiagonalEigen;
 
@@ -52,7 +54,6 @@ public final class Lanczos {
      */
     public static <C> Spectrum top(SymmetricOperator<C> a, VectorSpace<C> space, C start, int k, int maxIterations,
                                    double tolerance) {
-        long dimension = space.dimension(start);
         if (k < 1 || maxIterations < k) {
             throw new IllegalArgumentException("need 1 <= k <= maxIterations, got k " + k + ", maxIterations "
                     + maxIterations);
@@ -60,11 +61,48 @@ public final class Lanczos {
         if (!(tolerance >= 0)) {
             throw new IllegalArgumentException("tolerance must be >= 0, got " + tolerance);
         }
+        Tridiagonal t = iterate(a, space, start, maxIterations,
+                r -> r.steps() >= k && spectrum(r, k).relativeResidual() <= tolerance);
+        return spectrum(t, k);
+    }
+
+    /**
+     * v^T f(A) v by Gauss quadrature on the Lanczos tridiagonal started at v (Golub and Meurant
+     * 1994; stochastic Lanczos quadrature when v is a random probe, Ubaru, Chen and Saad 2017):
+     * ||v||^2 sum_i s_{1,i}^2 f(theta_i), exact for polynomials f of degree below 2 steps, and
+     * exact outright once the Krylov space is invariant.
+     */
+    public static <C> double quadrature(SymmetricOperator<C> a, VectorSpace<C> space, C v, int steps,
+                                        DoubleUnaryOperator f) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("need at least one Lanczos step, got " + steps);
+        }
+        Tridiagonal t = iterate(a, space, v, steps, r -> false);
+        TridiagonalEigen e = t.eigen();
+        double s = 0;
+        for (int i = 0; i < e.values().length; i++) {
+            s += e.firstComponents()[i] * e.firstComponents()[i] * f.applyAsDouble(e.values()[i]);
+        }
+        return space.dot(v, v) * s;
+    }
+
+    /** The Lanczos coefficients after some steps: alpha_0..alpha_{m-1}, beta_0..beta_{m-1} (beta_{m-1} the residual). */
+    private record Tridiagonal(double[] alpha, double[] beta, int steps, boolean invariant) {
+
+        TridiagonalEigen eigen() {
+            return TridiagonalEigen.of(java.util.Arrays.copyOf(alpha, steps),
+                    java.util.Arrays.copyOf(beta, Math.max(0, steps - 1)));
+        }
+    }
+
+    /** The iteration itself: at most maxSteps (and the dimension) steps, or until done says so. */
+    private static <C> Tridiagonal iterate(SymmetricOperator<C> a, VectorSpace<C> space, C start, int maxSteps,
+                                           Predicate<Tridiagonal> done) {
         double norm = space.norm(start);
         if (!(norm > 0) || !Double.isFinite(norm)) {
             throw new IllegalArgumentException("the start vector must be finite and nonzero, its norm is " + norm);
         }
-        int m = (int) Math.min(maxIterations, dimension);
+        int m = (int) Math.min(maxSteps, space.dimension(start));
         List<C> basis = new ArrayList<>();
         C q = space.copy(start);
         space.scale(1 / norm, q);
@@ -86,10 +124,10 @@ public final class Lanczos {
             }
             beta[j] = space.norm(w);
             scale = Math.max(scale, Math.abs(alpha[j]) + beta[j] + (j > 0 ? beta[j - 1] : 0));
-            int steps = j + 1;
             boolean invariant = beta[j] <= BREAKDOWN * scale;
-            if (invariant || steps == m || steps >= k && converged(alpha, beta, steps, k, tolerance)) {
-                return spectrum(alpha, beta, steps, k, invariant);
+            Tridiagonal t = new Tridiagonal(alpha, beta, j + 1, invariant);
+            if (invariant || j + 1 == m || done.test(t)) {
+                return t;
             }
             space.scale(1 / beta[j], w);
             basis.add(w);
@@ -97,21 +135,15 @@ public final class Lanczos {
         throw new IllegalStateException("unreachable: the loop returns at its last step");
     }
 
-    private static boolean converged(double[] alpha, double[] beta, int steps, int k, double tolerance) {
-        return spectrum(alpha, beta, steps, k, false).relativeResidual() <= tolerance;
-    }
-
-    private static Spectrum spectrum(double[] alpha, double[] beta, int steps, int k, boolean invariant) {
-        double[] a = java.util.Arrays.copyOf(alpha, steps);
-        double[] b = java.util.Arrays.copyOf(beta, Math.max(0, steps - 1));
-        TridiagonalEigen t = TridiagonalEigen.of(a, b);
-        int top = Math.min(k, steps);
+    private static Spectrum spectrum(Tridiagonal r, int k) {
+        TridiagonalEigen t = r.eigen();
+        int top = Math.min(k, r.steps());
         double[] values = java.util.Arrays.copyOf(t.values(), top);
         double[] residuals = new double[top];
-        double last = invariant ? 0 : beta[steps - 1];
+        double last = r.invariant() ? 0 : r.beta()[r.steps() - 1];
         for (int i = 0; i < top; i++) {
             residuals[i] = last * Math.abs(t.lastComponents()[i]);
         }
-        return new Spectrum(values, residuals, t.values(), steps, invariant);
+        return new Spectrum(values, residuals, t.values(), r.steps(), r.invariant());
     }
 }

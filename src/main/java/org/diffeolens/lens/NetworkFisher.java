@@ -61,6 +61,22 @@ public final class NetworkFisher implements SymmetricOperator<Parameters> {
         this.workspace = new Workspace(parallel);
     }
 
+    private NetworkFisher(NetworkFisher of, Parameters at) {
+        this.network = of.network;
+        this.at = at.castTo(DataType.DOUBLE);
+        this.sample = of.sample;
+        this.kind = of.kind;
+        this.workspace = of.workspace;
+    }
+
+    /** The Fisher of the same kind over the same sample at other parameters (sharing this one's workspace). */
+    public NetworkFisher at(Parameters other) {
+        if (!other.layout().equals(network.layout())) {
+            throw new IllegalArgumentException("parameters " + other.layout() + " do not fit " + network.spec());
+        }
+        return new NetworkFisher(this, other);
+    }
+
     public Parameters at() {
         return at;
     }

@@ -27,7 +27,8 @@ public final class RegistrationLens implements RegistrationListener {
 
     /** What one level's trajectory looked like. */
     public record LevelTrajectory(String stage, int level, int[] size, double pathLength, double pathEnergy,
-                                  double distanceFromStart, double[] pathLengths, double[] distances) {
+                                  double distanceFromStart, double[] pathLengths, double[] distances,
+                                  double[] pathEnergies) {
     }
 
     private final List<LevelTrajectory> levels = new ArrayList<>();
@@ -49,7 +50,8 @@ public final class RegistrationLens implements RegistrationListener {
         ((Minimizer) minimizer).addListener(recorder);
         int[] size = context.grid().size();
         pending.add(() -> levels.add(new LevelTrajectory(stage, level, size, recorder.pathLength(),
-                recorder.pathEnergy(), recorder.distanceFromStart(), recorder.pathLengths(), recorder.distances())));
+                recorder.pathEnergy(), recorder.distanceFromStart(), recorder.pathLengths(), recorder.distances(),
+                recorder.pathEnergies())));
     }
 
     /** The trajectories recorded so far, level by level. */
@@ -108,7 +110,7 @@ public final class RegistrationLens implements RegistrationListener {
             rows.add(new org.diffeolens.io.Json().put("stage", t.stage()).put("level", t.level()).put("size", t.size())
                     .put("pathLength", t.pathLength()).put("pathEnergy", t.pathEnergy())
                     .put("distanceFromStart", t.distanceFromStart()).put("pathLengths", t.pathLengths())
-                    .put("distances", t.distances()));
+                    .put("distances", t.distances()).put("pathEnergies", t.pathEnergies()));
         }
         return new org.diffeolens.io.Json().put("metric", "V-norm of the velocity (momentum: of the velocity it "
                 + "generates; path: time integral)").put("levels", rows);

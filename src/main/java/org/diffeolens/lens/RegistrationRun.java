@@ -1,7 +1,5 @@
 package org.diffeolens.lens;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -40,22 +38,11 @@ public final class RegistrationRun {
     /** Reads DIR/summary.json; the message names the file when it is missing or not a registration's. */
     @SuppressWarnings("unchecked")
     public static RegistrationRun open(Path dir) throws ImageIOException {
-        Path file = dir.resolve("summary.json");
-        if (!Files.isRegularFile(file)) {
-            throw new ImageIOException(file, "not found: --run names the output folder of 'diffeolens register' "
-                    + "or 'diffeolens train'");
+        Map<?, ?> summary = RunFolder.summary(dir);
+        if (!"diffeolens register".equals(summary.get("tool"))) {
+            throw new ImageIOException(dir.resolve("summary.json"), "is not the summary of a registration");
         }
-        try {
-            Object parsed = Json.parse(Files.readString(file));
-            if (!(parsed instanceof Map<?, ?> m) || !"diffeolens register".equals(m.get("tool"))) {
-                throw new ImageIOException(file, "is not the summary of a registration");
-            }
-            return new RegistrationRun(dir, (Map<String, Object>) parsed);
-        } catch (IOException e) {
-            throw new ImageIOException(file, "cannot be read: " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new ImageIOException(file, "is not valid JSON: " + e.getMessage(), e);
-        }
+        return new RegistrationRun(dir, (Map<String, Object>) summary);
     }
 
     public Map<String, Object> summary() {

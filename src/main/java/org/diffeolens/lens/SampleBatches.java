@@ -28,7 +28,7 @@ record SampleBatches(List<Batch> batches, int size) {
 
     /** Sample i of batch b alone (a batch of one, its own contiguous copy). */
     static Batch single(Batch b, int i) {
-        long[] shape = b.inputs().shape();
+        long[] shape = b.inputs().shape().clone();
         shape[0] = 1;
         org.nd4j.linalg.api.ndarray.INDArray row = b.inputs().get(org.nd4j.linalg.indexing.NDArrayIndex.point(i))
                 .dup('c').reshape('c', shape);

@@ -2,11 +2,12 @@ package org.diffeolens.linalg;
 
 /**
  * Eigenvalues of a real symmetric tridiagonal matrix by the implicit QL method with Wilkinson
- * shifts (EISPACK tql2), with the last row of the eigenvector matrix carried along: that row is
- * what Lanczos needs for its residual bounds beta_m |s_{m,i}|, at O(n^2) instead of the O(n^3)
- * of the full eigenvectors. Values in descending order.
+ * shifts (EISPACK tql2), with the first and last rows of the eigenvector matrix carried along:
+ * the last row is what Lanczos needs for its residual bounds beta_m |s_{m,i}|, the first gives the
+ * Gauss quadrature weights s_{1,i}^2 of stochastic Lanczos quadrature, at O(n^2) instead of the
+ * O(n^3) of the full eigenvectors. Values in descending order.
  */
-public record TridiagonalEigen(double[] values, double[] lastComponents) {
+public record TridiagonalEigen(double[] values, double[] firstComponents, double[] lastComponents) {
 
     private static final int MAX_ITERATIONS = 60;
 
@@ -25,6 +26,8 @@ public record TridiagonalEigen(double[] values, double[] lastComponents) {
         System.arraycopy(offDiagonal, 0, e, 0, n - 1);
         double[] z = new double[n];
         z[n - 1] = 1;
+        double[] y = new double[n];
+        y[0] = 1;
         for (int l = 0; l < n; l++) {
             int iterations = 0;
             while (true) {
@@ -38,14 +41,14 @@ public record TridiagonalEigen(double[] values, double[] lastComponents) {
                 if (++iterations > MAX_ITERATIONS) {
                     throw new ArithmeticException("tridiagonal QL did not converge at row " + l);
                 }
-                qlSweep(d, e, z, l, m);
+                qlSweep(d, e, z, y, l, m);
             }
         }
-        return sorted(d, z);
+        return sorted(d, y, z);
     }
 
-    /** One implicit QL step on the block l..m with the Wilkinson shift; rotations also applied to z. */
-    private static void qlSweep(double[] d, double[] e, double[] z, int l, int m) {
+    /** One implicit QL step on the block l..m with the Wilkinson shift; rotations also applied to the rows z, y. */
+    private static void qlSweep(double[] d, double[] e, double[] z, double[] y, int l, int m) {
         double g = (d[l + 1] - d[l]) / (2 * e[l]);
         double r = Math.hypot(g, 1);
         g = d[m] - d[l] + e[l] / (g + Math.copySign(r, g));
@@ -73,25 +76,30 @@ public record TridiagonalEigen(double[] values, double[] lastComponents) {
             double zi = z[i + 1];
             z[i + 1] = s * z[i] + c * zi;
             z[i] = c * z[i] - s * zi;
+            double yi = y[i + 1];
+            y[i + 1] = s * y[i] + c * yi;
+            y[i] = c * y[i] - s * yi;
         }
         d[l] -= p;
         e[l] = g;
         e[m] = 0;
     }
 
-    private static TridiagonalEigen sorted(double[] d, double[] z) {
+    private static TridiagonalEigen sorted(double[] d, double[] y, double[] z) {
         int n = d.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (x, y) -> Double.compare(d[y], d[x]));
+        java.util.Arrays.sort(order, (p, q) -> Double.compare(d[q], d[p]));
         double[] values = new double[n];
+        double[] first = new double[n];
         double[] last = new double[n];
         for (int i = 0; i < n; i++) {
             values[i] = d[order[i]];
+            first[i] = y[order[i]];
             last[i] = z[order[i]];
         }
-        return new TridiagonalEigen(values, last);
+        return new TridiagonalEigen(values, first, last);
     }
 }

@@ -205,9 +205,7 @@ public final class Conv implements Layer {
             Kernels.normTangent(t.normalized(), t.inverseStd(), dz, w.get(gain), w.get(shift), dtheta.get(gain),
                     dtheta.get(shift), activation, workspace.parallel());
         } else {
-            dz.addiRowVector(dtheta.get(shift));
-            Kernels.activationBackward(t.output().reshape('c', rows(b), outChannels), dz, dz, activation, outChannels,
-                    workspace.parallel());
+            Kernels.activationTangent(t.output(), dz, dtheta.get(shift), activation, workspace.parallel());
         }
         return dz.reshape('c', b, geometry.outHeight(), geometry.outWidth(), outChannels);
     }

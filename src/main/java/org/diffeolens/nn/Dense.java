@@ -99,8 +99,7 @@ public final class Dense implements Layer {
         if (dx != null) {
             Nd4j.gemm(dx.reshape('c', b, in), w.get(weight), du, false, false, 1.0, 1.0);
         }
-        du.addiRowVector(dtheta.get(bias));
-        Kernels.activationBackward(t.output(), du, du, activation, out, workspace.parallel());
+        Kernels.activationTangent(t.output(), du, dtheta.get(bias), activation, workspace.parallel());
         return du;
     }
 

@@ -296,6 +296,30 @@ final class Kernels {
         return new double[][] {merge(gainSums, c), merge(shiftSums, c)};
     }
 
+    /** Tangent of {@link #biasActivation} in place: du_rc := (du_rc + dbias_c) sigma'(.), sigma' read off y. */
+    static void activationTangent(INDArray y, INDArray du, INDArray dbias, Activation act, Parallel parallel) {
+        int c = (int) dbias.length();
+        int rows = (int) (du.length() / c);
+        Flat yf = Flat.of(y);
+        Flat df = Flat.of(du);
+        double[] db = toDoubles(dbias);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int n = count * c;
+            yf.read(first * c, s.a, n, s.f);
+            df.read(first * c, s.b, n, s.f);
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
+                for (int j = 0; j < c; j++) {
+                    s.b[o + j] += db[j];
+                }
+            }
+            pullActivation(s.b, s.a, n, relu, tanh);
+            df.write(first * c, s.b, n, s.f);
+        });
+    }
+
     /**
      * Tangent of {@link #normForward} in place: for a tangent dz of z and (dgain, dshift) of the
      * parameters, dn = s (dz - mean(dz) - n mean(n dz)) (the derivative of n = (z - mean) s),

@@ -204,7 +204,7 @@ class FisherLensTest {
         ResidualNetwork net = new ResidualNetwork(NetworkSpec.dense(new int[] {2, 3, 1}, 3, 5, 2, Activation.RELU));
         Parameters w = net.initialize(2, DataType.DOUBLE);
         Dataset data = randomData(12, new int[] {2, 3, 1}, 3, 4);
-        NetworkFisher fisher = new NetworkFisher(net, w, data, NetworkFisher.Kind.TRUE, 5, Parallel.serial());
+        NetworkFisher fisher = new NetworkFisher(net, w, data, NetworkFisher.Kind.TRUE, 12, Parallel.serial());
         assertLanczosMatchesDense(fisher, net, 5);
         // and the exact trace from per-sample sweeps is the trace of the assembled matrix
         double[] m = assemble(fisher, net);
@@ -214,7 +214,7 @@ class FisherLensTest {
             trace += m[i * n + i];
         }
         assertEquals(trace, fisher.trace(), ROUNDOFF * trace);
-        NetworkFisher empirical = new NetworkFisher(net, w, data, NetworkFisher.Kind.EMPIRICAL, 5, Parallel.serial());
+        NetworkFisher empirical = new NetworkFisher(net, w, data, NetworkFisher.Kind.EMPIRICAL, 12, Parallel.serial());
         double[] e = assemble(empirical, net);
         double traceEmpirical = 0;
         for (int i = 0; i < n; i++) {
@@ -229,7 +229,7 @@ class FisherLensTest {
         Parameters w = net.initialize(2, DataType.DOUBLE);
         w.flat().addi(net.initialize(3, DataType.DOUBLE).flat().mul(0.5));
         Dataset data = randomData(12, new int[] {2, 3, 1}, 3, 4);
-        assertLanczosMatchesDense(new NetworkHessian(net, w, data, 0.01, 5, Parallel.serial()), net, 5);
+        assertLanczosMatchesDense(new NetworkHessian(net, w, data, 0.01, 12, Parallel.serial()), net, 5);
     }
 
     @Test

@@ -35,6 +35,8 @@ class TridiagonalEigenTest {
                 // eigenvectors are defined up to sign (the spectrum of a random matrix is simple)
                 double last = s.vectors()[(n - 1) * n + ascending];
                 assertEquals(Math.abs(last), Math.abs(t.lastComponents()[k]), 1e-10, "n " + n + " last component " + k);
+                double first = s.vectors()[ascending];
+                assertEquals(Math.abs(first), Math.abs(t.firstComponents()[k]), 1e-10, "n " + n + " first component " + k);
             }
         }
     }
