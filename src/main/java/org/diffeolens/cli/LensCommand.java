@@ -27,6 +27,7 @@ import org.diffeolens.lens.StepSensitivity;
 import org.diffeolens.lens.TrainingRun;
 import org.diffeolens.lens.TrainingTrajectory;
 import org.diffeolens.lens.TrajectoryCurve;
+import org.diffeolens.nn.NativeThreads;
 import org.diffeolens.nn.data.DataFormatException;
 import org.diffeolens.nn.data.Dataset;
 import org.diffeolens.nn.data.TrainTest;
@@ -94,6 +95,10 @@ final class LensCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     String fisherKind;
 
+    @Option(names = "--probes", paramLabel = "P", description = "random probes of the stochastic Lanczos estimate of the "
+            + "effective dimension, each --lanczos-steps products (default: 10 for bic, 0 (none) otherwise)")
+    Integer probes;
+
     @Option(names = "--test-samples", paramLabel = "N",
             description = "test samples scored by the block sensitivity (default: the whole test set)")
     Integer testSamples;
@@ -115,10 +120,13 @@ final class LensCommand implements Callable<Integer> {
         if (runs.size() > 1 && out == null) {
             throw new BadInputException("--what bic with several --run needs --out DIR for the comparison");
         }
-        if (kind.equals("bic")) {
-            return bic(kind);
+        // our threads split the batches; ND4J's own pools run one thread each (no native rendezvous per op)
+        try (NativeThreads ignored = NativeThreads.use(1)) {
+            return kind.equals("bic") ? bic(kind) : one(kind, runs.get(0));
         }
-        Path run = runs.get(0);
+    }
+
+    private int one(String kind, Path run) throws Exception {
         if (RunFolder.of(run) == RunFolder.REGISTRATION) {
             RegistrationRun r = RegistrationRun.open(run);
             return switch (kind) {
@@ -167,7 +175,8 @@ final class LensCommand implements Callable<Integer> {
     }
 
     private Spectra.Settings settings() {
-        return new Spectra.Settings(samples, top, lanczosSteps, tolerance, 128, 0);
+        int p = probes != null ? probes : what.equalsIgnoreCase("bic") ? 10 : 0;
+        return new Spectra.Settings(samples, top, lanczosSteps, tolerance, 128, 0, p);
     }
 
     private void write(Path dir, Json json, Map<String, BufferedImage> figures) throws Exception {
@@ -285,9 +294,9 @@ final class LensCommand implements Callable<Integer> {
             report = Spectra.fisher(t.network(), t.parameters(), data.train(), k,
                     ModelSelection.scale(weightDecay, data.train().size()), settings(), parallel());
             stdout().printf(Locale.ROOT, "%s on %d samples: trace %.4g, Fisher-Rao norm^2 %.4g, effective dimension "
-                    + "%.1f..%.1f at z = %.3g (of %d parameters)%n", report.operator(), report.samples(), report.trace(),
-                    report.fisherRaoNormSquared(), report.effective().lower(), report.effective().upper(),
-                    report.effective().z(), report.parameters());
+                    + "%s at z = %.3g (of %d parameters)%n", report.operator(), report.samples(), report.trace(),
+                    report.fisherRaoNormSquared(), effective(report.effective()), report.effective().z(),
+                    report.parameters());
         } else {
             report = Spectra.hessian(t.network(), t.parameters(), data.train(), weightDecay, settings(), parallel());
         }
@@ -313,11 +322,17 @@ final class LensCommand implements Callable<Integer> {
     private static String note(Spectra.Report r) {
         String s = String.format(Locale.ROOT, "%d samples, %d Lanczos steps", r.samples(), r.iterations());
         if (r.effective() != null) {
-            s += String.format(Locale.ROOT, "; trace %.4g, Fisher-Rao norm^2 %.4g, N_eff(z=%.2g) %.1f..%.1f of %d",
-                    r.trace(), r.fisherRaoNormSquared(), r.effective().z(), r.effective().lower(),
-                    r.effective().upper(), r.parameters());
+            s += String.format(Locale.ROOT, "; trace %.4g, Fisher-Rao norm^2 %.4g, N_eff(z=%.2g) %s of %d",
+                    r.trace(), r.fisherRaoNormSquared(), r.effective().z(), effective(r.effective()), r.parameters());
         }
         return s;
+    }
+
+    /** "12.3 +- 0.4 (bounds 10.0..51.2)" or "10.0..51.2" without an estimate. */
+    static String effective(org.diffeolens.lens.EffectiveDimension d) {
+        String bounds = String.format(Locale.ROOT, "%.1f..%.1f", d.lower(), d.upper());
+        return Double.isFinite(d.estimate()) ? String.format(Locale.ROOT, "%.1f +- %.1f (bounds %s)", d.estimate(),
+                d.standardError(), bounds) : bounds;
     }
 
     /** The other spectrum (fisher or hessian) an earlier lens run left in lens.json, to draw both together. */
@@ -350,10 +365,9 @@ final class LensCommand implements Callable<Integer> {
             ModelSelection.Entry e = ModelSelection.of(name, t.network(), t.parameters(), data(t),
                     t.checkpoint().config().weightDecay(), settings(), parallel());
             entries.add(e);
-            stdout().printf(Locale.ROOT, "%s: %d parameters, N_eff %.1f..%.1f (z = %.3g), train loss %.4f, test "
+            stdout().printf(Locale.ROOT, "%s: %d parameters, N_eff %s (z = %.3g), train loss %.4f, test "
                     + "accuracy %.2f %%; BIC %.1f with k = parameters, %.1f with k = N_eff%n", name, e.parameters(),
-                    e.effective().lower(), e.effective().upper(), e.z(), e.trainLoss(), 100 * e.testAccuracy(), e.bic(),
-                    e.bicEffective());
+                    effective(e.effective()), e.z(), e.trainLoss(), 100 * e.testAccuracy(), e.bic(), e.bicEffective());
             if (runs.size() == 1) {
                 write(run, e.toJson().put("run", run.toAbsolutePath().toString()).put("what", kind),
                         Map.of("lens-bic.png", LensFigures.bic("model selection: " + t.title(), List.of(e))));

@@ -9,8 +9,11 @@ package org.diffeolens.lens;
  * most the eigenvalues they approximate, and the summand grows with lambda); the rest is bounded
  * with the trace, since lambda / (lambda + z) &lt;= lambda / z and &lt;= lambda_m / (lambda_m + z):
  * <pre>  upper = lower + min((trace - sum_{i&lt;=m} lambda_i) / z, (dimension - m) lambda_m / (lambda_m + z))</pre>
+ * Between the bounds, a stochastic Lanczos quadrature of tr(A (A + z)^-1) ({@link StochasticTrace})
+ * gives an estimate with a standard error (NaN when not computed).
  */
-public record EffectiveDimension(double z, double lower, double upper, int eigenvalues, long dimension) {
+public record EffectiveDimension(double z, double lower, double upper, int eigenvalues, long dimension,
+                                 double estimate, double standardError) {
 
     public EffectiveDimension {
         if (!(z > 0) || Double.isInfinite(z)) {
@@ -39,6 +42,21 @@ public record EffectiveDimension(double z, double lower, double upper, int eigen
         if (Double.isFinite(trace)) {
             tail = Math.min(tail, Math.max(0, trace - sum) / z);
         }
-        return new EffectiveDimension(z, lower, lower + tail, top.length, dimension);
+        return new EffectiveDimension(z, lower, lower + tail, top.length, dimension, Double.NaN, Double.NaN);
+    }
+
+    /** lambda / (lambda + z), the summand (0 for lambda at or below 0). */
+    public static double weight(double lambda, double z) {
+        return lambda > 0 ? lambda / (lambda + z) : 0;
+    }
+
+    /** These bounds with a stochastic estimate of the sum. */
+    public EffectiveDimension withEstimate(StochasticTrace.Estimate e) {
+        return new EffectiveDimension(z, lower, upper, eigenvalues, dimension, e.mean(), e.standardError());
+    }
+
+    /** The estimate, kept within the bounds, or the lower bound when there is none. */
+    public double value() {
+        return Double.isFinite(estimate) ? Math.min(upper, Math.max(lower, estimate)) : lower;
     }
 }

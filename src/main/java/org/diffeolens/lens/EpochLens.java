@@ -27,7 +27,7 @@ import org.diffeolens.nn.data.TrainTest;
 public final class EpochLens implements TrainingListener {
 
     public static final int TEST_SAMPLES = 1000;
-    public static final Spectra.Settings FISHER = new Spectra.Settings(256, 10, 20, 1e-3, 128, 0);
+    public static final Spectra.Settings FISHER = new Spectra.Settings(256, 10, 20, 1e-3, 128, 0, 0);
 
     private final Path dir;
     private final ResidualNetwork network;

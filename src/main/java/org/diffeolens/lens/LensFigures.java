@@ -49,7 +49,7 @@ public final class LensFigures {
                     length.toArray(new Panels.Series[0]), r.marks(), false);
             Panels.linePlot(g, w, y, w, ROW, r.metric() + ": distance from the start", "iteration", r.unit(),
                     distance.toArray(new Panels.Series[0]), r.marks(), false);
-            Panels.linePlot(g, 2 * w, y, w, ROW, r.metric() + ": path energy (sum of squared steps)", "iteration",
+            Panels.linePlot(g, 2 * w, y, w, ROW, r.metric() + ": path energy", "iteration",
                     r.unit() + "^2", energy.toArray(new Panels.Series[0]), r.marks(), false);
             y += ROW;
         }
@@ -161,7 +161,7 @@ public final class LensFigures {
             bic[0][i] = e.bic();
             bic[1][i] = e.bicEffective();
             k[0][i] = e.parameters();
-            k[1][i] = e.effective().lower();
+            k[1][i] = e.effective().value();
         }
         Color[] colors = {COLORS[0], COLORS[2]};
         Panels.groupedBarPlot(g, 0, 30, WIDTH / 2, ROW + 20, "BIC = 2 N L + k log N (lower is better)", "model",

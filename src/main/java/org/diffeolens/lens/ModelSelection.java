@@ -25,7 +25,10 @@ public final class ModelSelection {
     private ModelSelection() {
     }
 
-    /** One model's numbers; bicEffectiveUpper uses the upper bound of N_eff. */
+    /**
+     * One model's numbers; bicEffective uses N_eff's stochastic estimate (within its bounds) or, without
+     * one, its lower bound; bicEffectiveUpper its upper bound.
+     */
     public record Entry(String name, long parameters, int trainSamples, double trainLoss, double testAccuracy,
                         double z, EffectiveDimension effective, double bic, double bicEffective,
                         double bicEffectiveUpper, Spectra.Report fisher) {
@@ -33,7 +36,9 @@ public final class ModelSelection {
         public Json toJson() {
             return new Json().put("name", name).put("parameters", parameters).put("trainSamples", trainSamples)
                     .put("trainLoss", trainLoss).put("testAccuracy", testAccuracy).put("z", z)
-                    .put("effectiveParameters", effective.lower()).put("effectiveParametersUpper", effective.upper())
+                    .put("effectiveParameters", effective.value()).put("effectiveParametersLower", effective.lower())
+                    .put("effectiveParametersUpper", effective.upper())
+                    .put("effectiveParametersStandardError", effective.standardError())
                     .put("bic", bic).put("bicEffective", bicEffective).put("bicEffectiveUpper", bicEffectiveUpper)
                     .put("fisher", fisher.toJson());
         }
@@ -56,6 +61,6 @@ public final class ModelSelection {
         long k = network.layout().length();
         double logN = Math.log(n);
         return new Entry(name, k, n, loss, accuracy, z, f.effective(), 2 * n * loss + k * logN,
-                2 * n * loss + f.effective().lower() * logN, 2 * n * loss + f.effective().upper() * logN, f);
+                2 * n * loss + f.effective().value() * logN, 2 * n * loss + f.effective().upper() * logN, f);
     }
 }

@@ -7,7 +7,6 @@ import org.diffeolens.nn.ParameterSpace;
 import org.diffeolens.nn.Parameters;
 import org.diffeolens.nn.ResidualNetwork;
 import org.diffeolens.nn.data.Dataset;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -24,9 +23,12 @@ public final class Spectra {
     /**
      * How much of the spectrum and over which data: samples drawn (seeded) from the training set,
      * the top k eigenvalues, at most this many Lanczos steps, stopping once the residual bounds
-     * are within the tolerance (relative to the largest Ritz value), batches of this size.
+     * are within the tolerance (relative to the largest Ritz value), batches of this size; with
+     * probes >= 2 also a stochastic Lanczos estimate of the effective dimension (probes runs of
+     * `iterations` steps each: probes x iterations more operator products).
      */
-    public record Settings(int samples, int top, int iterations, double tolerance, int batchSize, long seed) {
+    public record Settings(int samples, int top, int iterations, double tolerance, int batchSize, long seed,
+                           int probes) {
 
         public Settings {
             if (samples < 1 || top < 1 || iterations < top || batchSize < 1) {
@@ -37,11 +39,18 @@ public final class Spectra {
             if (!(tolerance >= 0)) {
                 throw new IllegalArgumentException("Lanczos tolerance must be >= 0, got " + tolerance);
             }
+            if (probes < 0 || probes == 1) {
+                throw new IllegalArgumentException("probes must be 0 (no estimate) or >= 2, got " + probes);
+            }
         }
 
-        /** 512 samples, the top 20 eigenvalues within 1e-3 (relative) in at most 60 steps, batches of 128. */
+        /** 512 samples, the top 20 eigenvalues within 1e-3 (relative) in at most 60 steps, batches of 128, no probes. */
         public static Settings defaults() {
-            return new Settings(512, 20, 60, 1e-3, 128, 0);
+            return new Settings(512, 20, 60, 1e-3, 128, 0, 0);
+        }
+
+        public Settings withProbes(int p) {
+            return new Settings(samples, top, iterations, tolerance, batchSize, seed, p);
         }
     }
 
@@ -57,7 +66,8 @@ public final class Spectra {
             if (effective != null) {
                 j.put("trace", trace).put("fisherRaoNormSquared", fisherRaoNormSquared)
                         .put("effectiveDimension", new Json().put("z", effective.z()).put("lower", effective.lower())
-                                .put("upper", effective.upper()).put("eigenvalues", effective.eigenvalues()));
+                                .put("upper", effective.upper()).put("eigenvalues", effective.eigenvalues())
+                                .put("estimate", effective.estimate()).put("standardError", effective.standardError()));
             }
             return j.put("seconds", seconds);
         }
@@ -73,6 +83,10 @@ public final class Spectra {
                 s.iterations(), s.tolerance());
         double trace = f.trace();
         EffectiveDimension d = EffectiveDimension.of(sp.values(), trace, network.layout().length(), z);
+        if (s.probes() >= 2) {
+            d = d.withEstimate(StochasticTrace.of(f, ParameterSpace.INSTANCE, i -> rademacher(network, s.seed(), i),
+                    s.probes(), s.iterations(), lambda -> EffectiveDimension.weight(lambda, z)));
+        }
         return new Report((kind == NetworkFisher.Kind.TRUE ? "true" : "empirical") + " Fisher", sp.values(),
                 sp.residuals(), sp.iterations(), sp.invariant(), sample.size(), network.layout().length(), trace,
                 f.fisherRaoNormSquared(), d, (System.nanoTime() - start) / 1e9);
@@ -90,6 +104,16 @@ public final class Spectra {
                 network.layout().length(), Double.NaN, Double.NaN, null, (System.nanoTime() - start) / 1e9);
     }
 
+    /** Probe i of a seeded sequence of vectors with independent entries +-1. */
+    static Parameters rademacher(ResidualNetwork network, long seed, int i) {
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i + 1);
+        double[] v = new double[(int) network.layout().length()];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = r.nextBoolean() ? 1 : -1;
+        }
+        return new Parameters(network.layout(), Nd4j.createFromArray(v));
+    }
+
     /** A seeded standard normal start (no eigendirection is orthogonal to it but with probability 0). */
     static Parameters startVector(ResidualNetwork network, long seed) {
         SplittableRandom r = new SplittableRandom(seed ^ 0x1A2C3E5L);
@@ -97,6 +121,6 @@ public final class Spectra {
         for (int i = 0; i < v.length; i++) {
             v[i] = r.nextGaussian();
         }
-        return new Parameters(network.layout(), Nd4j.createFromArray(v).castTo(DataType.DOUBLE));
+        return new Parameters(network.layout(), Nd4j.createFromArray(v));
     }
 }

@@ -245,10 +245,11 @@ public final class Panels {
     public static void groupedBarPlot(Graphics2D g, int x, int y, int w, int h, String title, String xLabel,
                                       String yLabel, String[] categories, String[] seriesNames, double[][] values,
                                       Color[] colors) {
+        boolean legend = colors != null && values.length > 1;
         int left = x + 58;
         int right = x + w - 10;
         int top = y + 22;
-        int bottom = y + h - 36;
+        int bottom = y + h - (legend ? 54 : 36);
         double lo = 0;
         double hi = 0;
         for (double[] series : values) {
@@ -303,14 +304,16 @@ public final class Panels {
         g.drawLine(left, zero, right, zero);
         g.drawString(xLabel, (left + right) / 2 - 20, bottom + 30);
         g.drawString(yLabel, left + 4, top + 12);
-        if (colors != null && values.length > 1) {
-            int ly = top + 14;
+        if (legend) {
+            // one line under the axis label, the series side by side
+            int lx = left;
+            int ly = bottom + 48;
             for (int s = 0; s < values.length; s++) {
                 g.setColor(colors[s % colors.length]);
-                g.fillRect(right - 150, ly - 9, 10, 10);
+                g.fillRect(lx, ly - 9, 10, 10);
                 g.setColor(Color.BLACK);
-                g.drawString(seriesNames[s], right - 135, ly);
-                ly += 15;
+                g.drawString(seriesNames[s], lx + 14, ly);
+                lx += 30 + g.getFontMetrics().stringWidth(seriesNames[s]);
             }
         }
     }
