@@ -103,6 +103,37 @@ public final class RegistrationLens implements RegistrationListener {
         };
     }
 
+    /**
+     * ||v_k||_V^2 at each time step of a deformation path: the kinetic energy whose time mean
+     * int_0^1 ||v_t||_V^2 dt is the path's energy. Along a geodesic (EPDiff conserves ||v_t||_V) it is
+     * constant and the energy is the squared geodesic distance, 2 E_reg = ||v_0||_V^2.
+     */
+    public static double[] kineticEnergies(GeodesicShooting.Trajectory t, Kernel k) {
+        double[] e = new double[t.timeSteps()];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = k.normSquared(t.velocity(i));
+        }
+        return e;
+    }
+
+    /** The same for the velocities of an LDDMM path. */
+    public static double[] kineticEnergies(VelocityPath path, Kernel k) {
+        double[] e = new double[path.timeSteps()];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = k.normSquared(path.step(i));
+        }
+        return e;
+    }
+
+    /** int_0^1 ||v_t||_V^2 dt by the rectangle rule over the time steps (the integrators' own). */
+    public static double pathEnergy(double[] kinetic) {
+        double s = 0;
+        for (double e : kinetic) {
+            s += e / kinetic.length;
+        }
+        return s;
+    }
+
     /** The trajectories as the "trajectory" section of summary.json. */
     public org.diffeolens.io.Json toJson() {
         List<org.diffeolens.io.Json> rows = new ArrayList<>();
