@@ -20,6 +20,7 @@ import org.diffeolens.lens.LensOutput;
 import org.diffeolens.lens.ModelSelection;
 import org.diffeolens.lens.NetworkFisher;
 import org.diffeolens.lens.PathSteps;
+import org.diffeolens.lens.RegistrationLens;
 import org.diffeolens.lens.RegistrationRun;
 import org.diffeolens.lens.RunFolder;
 import org.diffeolens.lens.Spectra;
@@ -199,10 +200,25 @@ final class LensCommand implements Callable<Integer> {
         }
         BufferedImage img = LensFigures.trajectory(r.method() + " registration: the optimization's path in control "
                 + "space, per pyramid level", List.of(new LensFigures.Row("V-metric", "V-length (mm)", curves, null)));
-        double geodesic = ((Number) r.summary().get("geodesicDistance")).doubleValue();
+        double geodesic = r.summary().get("geodesicDistance") instanceof Number n ? n.doubleValue() : Double.NaN;
         Json out = new Json().put("run", run.toAbsolutePath().toString()).put("what", "trajectory")
                 .put("method", r.method()).put("trajectory", Json.of(m)).put("geodesicDistance", geodesic);
-        write(run, out, Map.of("lens-trajectory.png", img));
+        Map<String, BufferedImage> figures = new LinkedHashMap<>();
+        figures.put("lens-trajectory.png", img);
+        Map<String, Object> finest = levels.get(levels.size() - 1);
+        if (finest.get("kineticEnergy") instanceof List<?> list) {
+            // the deformation path's own energy int ||v_t||_V^2 dt: for a geodesic d^2 (EPDiff conserves ||v_t||_V);
+            // for LDDMM's optimized path at least its squared length, which the reported distance is
+            double[] kinetic = list.stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
+            double energy = RegistrationLens.pathEnergy(kinetic);
+            double reported = r.method().equals("shooting") ? geodesic : ((Number) r.summary().get("pathLength"))
+                    .doubleValue();
+            figures.put("lens-kinetic.png", LensFigures.kineticEnergy(r.method() + " registration: the deformation "
+                    + "path's kinetic energy at the finest level", kinetic, reported * reported));
+            stdout().printf(Locale.ROOT, "deformation path energy int ||v_t||_V^2 dt = %.6g; reported %s^2 = %.6g%n",
+                    energy, r.method().equals("shooting") ? "geodesic distance" : "path length", reported * reported);
+        }
+        write(run, out, figures);
         TrajectoryCurve last = curves.get(curves.size() - 1);
         stdout().printf(Locale.ROOT, "%s: finest level path length %.4g, path energy %.4g, distance from its start "
                 + "%.4g; reported geodesic distance %s%n", r.method(), last.pathLength(), last.pathEnergy(),
@@ -216,7 +232,7 @@ final class LensCommand implements Callable<Integer> {
                     + r.method() + " (register with --method lddmm)");
         }
         FlowContext ctx = r.context(parallel());
-        VelocityPath path = r.path();
+        VelocityPath path = r.pathOn(ctx);
         Lddmm flow = new Lddmm(ctx);
         StepSensitivity.Result s = StepSensitivity.of(new PathSteps(), path, VelocityPath.zeros(ctx.grid(),
                 path.timeSteps()), v -> new double[] {flow.forward(v).energy().data()});

@@ -73,6 +73,24 @@ public final class LensFigures {
         return trajectory(title, rows);
     }
 
+    /** ||v_t||_V^2 along the deformation path against t, with the squared length the registration reports. */
+    public static BufferedImage kineticEnergy(String title, double[] kinetic, double geodesicSquared) {
+        BufferedImage img = new BufferedImage(700, 380, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = Panels.canvas(img);
+        heading(g, title);
+        double[] t = new double[kinetic.length];
+        double[] d = new double[kinetic.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = i / (double) t.length;
+            d[i] = geodesicSquared;
+        }
+        Panels.linePlot(g, 0, 30, 700, 350, "||v_t||_V^2 per time step, and the reported d^2", "time t",
+                "||v_t||_V^2", new Panels.Series[] {new Panels.Series("||v_t||^2", t, kinetic, COLORS[0]),
+                    new Panels.Series("d^2", t, d, COLORS[3])}, null, false);
+        g.dispose();
+        return img;
+    }
+
     /** The matching energy lost by resetting one time step of an LDDMM path. */
     public static BufferedImage registrationSensitivity(double[] change) {
         BufferedImage img = new BufferedImage(600, 360, BufferedImage.TYPE_INT_RGB);

@@ -28,7 +28,7 @@ public final class RegistrationLens implements RegistrationListener {
     /** What one level's trajectory looked like. */
     public record LevelTrajectory(String stage, int level, int[] size, double pathLength, double pathEnergy,
                                   double distanceFromStart, double[] pathLengths, double[] distances,
-                                  double[] pathEnergies) {
+                                  double[] pathEnergies, double[] kineticEnergy) {
     }
 
     private final List<LevelTrajectory> levels = new ArrayList<>();
@@ -51,7 +51,7 @@ public final class RegistrationLens implements RegistrationListener {
         int[] size = context.grid().size();
         pending.add(() -> levels.add(new LevelTrajectory(stage, level, size, recorder.pathLength(),
                 recorder.pathEnergy(), recorder.distanceFromStart(), recorder.pathLengths(), recorder.distances(),
-                recorder.pathEnergies())));
+                recorder.pathEnergies(), kinetic(flow, context, recorder.last()))));
     }
 
     /** The trajectories recorded so far, level by level. */
@@ -116,6 +116,21 @@ public final class RegistrationLens implements RegistrationListener {
         return e;
     }
 
+    /**
+     * The kinetic energy along the deformation path of a level's final control: shot again for
+     * shooting (one more forward pass), the path's own velocities for LDDMM; null for SVF (a
+     * stationary velocity: constant by construction) and when nothing was recorded.
+     */
+    static double[] kinetic(ControlledFlow<?, ?> flow, FlowContext ctx, Object control) {
+        if (control instanceof ScalarField p0 && flow instanceof GeodesicShooting shooting) {
+            return kineticEnergies(shooting.forward(p0), ctx.kernel());
+        }
+        if (control instanceof VelocityPath path && flow instanceof Lddmm) {
+            return kineticEnergies(path, ctx.kernel());
+        }
+        return null;
+    }
+
     /** The same for the velocities of an LDDMM path. */
     public static double[] kineticEnergies(VelocityPath path, Kernel k) {
         double[] e = new double[path.timeSteps()];
@@ -141,7 +156,9 @@ public final class RegistrationLens implements RegistrationListener {
             rows.add(new org.diffeolens.io.Json().put("stage", t.stage()).put("level", t.level()).put("size", t.size())
                     .put("pathLength", t.pathLength()).put("pathEnergy", t.pathEnergy())
                     .put("distanceFromStart", t.distanceFromStart()).put("pathLengths", t.pathLengths())
-                    .put("distances", t.distances()).put("pathEnergies", t.pathEnergies()));
+                    .put("distances", t.distances()).put("pathEnergies", t.pathEnergies())
+                    .put("kineticEnergy", t.kineticEnergy())
+                    .put("deformationPathEnergy", t.kineticEnergy() == null ? Double.NaN : pathEnergy(t.kineticEnergy())));
         }
         return new org.diffeolens.io.Json().put("metric", "V-norm of the velocity (momentum: of the velocity it "
                 + "generates; path: time integral)").put("levels", rows);

@@ -57,6 +57,11 @@ public final class TrajectoryRecorder<C> implements MinimizerListener<C> {
         space.assign(previous, c);
     }
 
+    /** A copy of the last control seen (null before the first iteration). */
+    public C last() {
+        return previous == null ? null : space.copy(previous);
+    }
+
     /** Sum of step lengths. */
     public double pathLength() {
         return length;
