@@ -177,7 +177,7 @@ final class LensCommand implements Callable<Integer> {
 
     private Spectra.Settings settings() {
         int p = probes != null ? probes : what.equalsIgnoreCase("bic") ? 10 : 0;
-        return new Spectra.Settings(samples, top, lanczosSteps, tolerance, 128, 0, p);
+        return new Spectra.Settings(samples, top, lanczosSteps, tolerance, 128, 0, p, true);
     }
 
     private void write(Path dir, Json json, Map<String, BufferedImage> figures) throws Exception {

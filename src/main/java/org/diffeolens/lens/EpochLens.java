@@ -22,12 +22,13 @@ import org.diffeolens.nn.data.TrainTest;
  * The lens riding along a training run: after every epoch it draws the path of the weights so far,
  * the block sensitivity (on a seeded subset of the test set) and the top of the Fisher spectrum
  * (on a seeded subset of the training set) into the run folder, and keeps the per-epoch numbers in
- * lens.json's "epochs" section. Subsets keep it to seconds per epoch.
+ * lens.json's "epochs" section. Subsets keep it to about the time of a few hundred training steps.
  */
 public final class EpochLens implements TrainingListener {
 
     public static final int TEST_SAMPLES = 1000;
-    public static final Spectra.Settings FISHER = new Spectra.Settings(256, 10, 20, 1e-3, 128, 0, 0);
+    /** 128 training samples, the top 8 eigenvalues in at most 16 Lanczos steps, no trace: seconds per epoch. */
+    public static final Spectra.Settings FISHER = new Spectra.Settings(128, 8, 16, 1e-3, 128, 0, 0, false);
 
     private final Path dir;
     private final ResidualNetwork network;
@@ -38,6 +39,8 @@ public final class EpochLens implements TrainingListener {
     private final Parallel parallel;
     private final String title;
     private final List<Object> epochs = new ArrayList<>();
+    private final List<double[]> reinitialized = new ArrayList<>();
+    private final List<double[]> fisher = new ArrayList<>();
     private int stepsPerEpoch;
 
     public EpochLens(Path dir, ResidualNetwork network, TrainTest data, TrainingTrajectory path, TrainingConfig config,
@@ -68,10 +71,14 @@ public final class EpochLens implements TrainingListener {
         e.put("reinitializedAccuracyChange", s.reinitialized().change(1));
         e.put("rerandomizedAccuracyChange", s.rerandomized().change(1));
         e.put("fisherTop", f.eigenvalues());
-        e.put("fisherTrace", f.trace());
         e.put("fisherRaoNormSquared", f.fisherRaoNormSquared());
-        e.put("effectiveDimension", f.effective().lower());
         epochs.add(e);
+        double[] drop = s.reinitialized().change(1);
+        for (int k = 0; k < drop.length; k++) {
+            drop[k] *= 100;
+        }
+        reinitialized.add(drop);
+        fisher.add(new double[] {record.epoch(), f.eigenvalues()[0], f.fisherRaoNormSquared()});
         String at = title + ", epoch " + record.epoch();
         Map<String, BufferedImage> figures = new LinkedHashMap<>();
         figures.put("lens-trajectory.png", LensFigures.trainingTrajectory("the path of the weights: " + at,
@@ -80,8 +87,18 @@ public final class EpochLens implements TrainingListener {
                 + " test samples): " + at, s));
         figures.put("lens-spectrum.png", LensFigures.spectrum("Fisher spectrum (" + f.samples() + " training samples): "
                 + at, List.of(new LensFigures.SpectrumSeries(f.operator(), f.eigenvalues(), String.format(
-                java.util.Locale.ROOT, "trace %.4g, Fisher-Rao norm^2 %.4g, N_eff %.1f", f.trace(),
-                f.fisherRaoNormSquared(), f.effective().lower())))));
+                java.util.Locale.ROOT, "Fisher-Rao norm^2 %.4g; %d Lanczos steps", f.fisherRaoNormSquared(),
+                f.iterations())))));
+        double[] x = new double[fisher.size()];
+        double[] top = new double[x.length];
+        double[] rao = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = fisher.get(i)[0];
+            top[i] = fisher.get(i)[1];
+            rao[i] = fisher.get(i)[2];
+        }
+        figures.put("lens-epochs.png", LensFigures.epochs("the lens over the epochs: " + title, x,
+                reinitialized.toArray(new double[0][]), top, rao));
         Json json = new Json().put("testSamples", test.size()).put("fisherSamples", f.samples()).put("epochs", epochs);
         try {
             LensOutput.write(dir, "epochs", json, figures);

@@ -91,6 +91,35 @@ public final class LensFigures {
         return img;
     }
 
+    /**
+     * The lens over the epochs of a training run: per block, the accuracy change when it is
+     * re-initialized (left); the top Fisher eigenvalue and the Fisher-Rao norm (right, log scale).
+     *
+     * @param reinitialized [epoch][block] accuracy change in points
+     */
+    public static BufferedImage epochs(String title, double[] epochs, double[][] reinitialized, double[] topFisher,
+                                       double[] fisherRao) {
+        BufferedImage img = new BufferedImage(WIDTH, 30 + ROW, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = Panels.canvas(img);
+        heading(g, title);
+        int blocks = reinitialized.length == 0 ? 0 : reinitialized[0].length;
+        Panels.Series[] left = new Panels.Series[blocks];
+        for (int k = 0; k < blocks; k++) {
+            double[] y = new double[epochs.length];
+            for (int e = 0; e < epochs.length; e++) {
+                y[e] = reinitialized[e][k];
+            }
+            left[k] = new Panels.Series("block " + k, epochs, y, COLORS[k % COLORS.length]);
+        }
+        Panels.linePlot(g, 0, 30, WIDTH / 2, ROW, "accuracy change when a block is re-initialized", "epoch",
+                "points", left, null, false);
+        Panels.linePlot(g, WIDTH / 2, 30, WIDTH / 2, ROW, "Fisher: top eigenvalue and Fisher-Rao norm^2", "epoch",
+                "value", new Panels.Series[] {new Panels.Series("top eigenvalue", epochs, topFisher, COLORS[0]),
+                    new Panels.Series("Fisher-Rao norm^2", epochs, fisherRao, COLORS[1])}, null, true);
+        g.dispose();
+        return img;
+    }
+
     /** The matching energy lost by resetting one time step of an LDDMM path. */
     public static BufferedImage registrationSensitivity(double[] change) {
         BufferedImage img = new BufferedImage(600, 360, BufferedImage.TYPE_INT_RGB);

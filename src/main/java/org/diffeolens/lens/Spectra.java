@@ -25,10 +25,12 @@ public final class Spectra {
      * the top k eigenvalues, at most this many Lanczos steps, stopping once the residual bounds
      * are within the tolerance (relative to the largest Ritz value), batches of this size; with
      * probes >= 2 also a stochastic Lanczos estimate of the effective dimension (probes runs of
-     * `iterations` steps each: probes x iterations more operator products).
+     * `iterations` steps each: probes x iterations more operator products); with trace the Fisher's
+     * exact trace (classes + 1 adjoint sweeps per sample, one sample at a time), which bounds the
+     * effective dimension from above.
      */
     public record Settings(int samples, int top, int iterations, double tolerance, int batchSize, long seed,
-                           int probes) {
+                           int probes, boolean trace) {
 
         public Settings {
             if (samples < 1 || top < 1 || iterations < top || batchSize < 1) {
@@ -44,13 +46,9 @@ public final class Spectra {
             }
         }
 
-        /** 512 samples, the top 20 eigenvalues within 1e-3 (relative) in at most 60 steps, batches of 128, no probes. */
+        /** 512 samples, the top 20 eigenvalues within 1e-3 (relative) in at most 60 steps, batches of 128, the trace. */
         public static Settings defaults() {
-            return new Settings(512, 20, 60, 1e-3, 128, 0, 0);
-        }
-
-        public Settings withProbes(int p) {
-            return new Settings(samples, top, iterations, tolerance, batchSize, seed, p);
+            return new Settings(512, 20, 60, 1e-3, 128, 0, 0, true);
         }
     }
 
@@ -81,7 +79,7 @@ public final class Spectra {
         NetworkFisher f = new NetworkFisher(network, at, sample, kind, s.batchSize(), parallel);
         Lanczos.Spectrum sp = Lanczos.top(f, ParameterSpace.INSTANCE, startVector(network, s.seed()), s.top(),
                 s.iterations(), s.tolerance());
-        double trace = f.trace();
+        double trace = s.trace() ? f.trace() : Double.NaN;
         EffectiveDimension d = EffectiveDimension.of(sp.values(), trace, network.layout().length(), z);
         if (s.probes() >= 2) {
             d = d.withEstimate(StochasticTrace.of(f, ParameterSpace.INSTANCE, i -> rademacher(network, s.seed(), i),
