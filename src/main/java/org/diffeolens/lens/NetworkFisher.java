@@ -43,6 +43,7 @@ public final class NetworkFisher implements SymmetricOperator<Parameters> {
         }
     }
 
+    private final SampledNetwork s;
     private final ResidualNetwork network;
     private final Parameters at;
     private final SampleBatches sample;
@@ -51,30 +52,21 @@ public final class NetworkFisher implements SymmetricOperator<Parameters> {
 
     public NetworkFisher(ResidualNetwork network, Parameters at, Dataset data, Kind kind, int batchSize,
                          Parallel parallel) {
-        if (!at.layout().equals(network.layout())) {
-            throw new IllegalArgumentException("parameters " + at.layout() + " do not fit " + network.spec());
-        }
-        this.network = network;
-        this.at = at.castTo(DataType.DOUBLE);
-        this.sample = SampleBatches.of(data, batchSize);
-        this.kind = kind;
-        this.workspace = new Workspace(parallel);
+        this(SampledNetwork.of(network, at, data, batchSize, parallel), kind);
     }
 
-    private NetworkFisher(NetworkFisher of, Parameters at) {
-        this.network = of.network;
-        this.at = at.castTo(DataType.DOUBLE);
-        this.sample = of.sample;
-        this.kind = of.kind;
-        this.workspace = of.workspace;
+    private NetworkFisher(SampledNetwork s, Kind kind) {
+        this.s = s;
+        this.network = s.network();
+        this.at = s.at();
+        this.sample = s.sample();
+        this.workspace = s.workspace();
+        this.kind = kind;
     }
 
     /** The Fisher of the same kind over the same sample at other parameters (sharing this one's workspace). */
     public NetworkFisher at(Parameters other) {
-        if (!other.layout().equals(network.layout())) {
-            throw new IllegalArgumentException("parameters " + other.layout() + " do not fit " + network.spec());
-        }
-        return new NetworkFisher(this, other);
+        return new NetworkFisher(s.at(other), kind);
     }
 
     public Parameters at() {

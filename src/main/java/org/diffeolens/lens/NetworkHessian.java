@@ -35,17 +35,15 @@ public final class NetworkHessian implements SymmetricOperator<Parameters> {
 
     public NetworkHessian(ResidualNetwork network, Parameters at, Dataset data, double weightDecay, int batchSize,
                           Parallel parallel) {
-        if (!at.layout().equals(network.layout())) {
-            throw new IllegalArgumentException("parameters " + at.layout() + " do not fit " + network.spec());
-        }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException("weight decay must be finite and >= 0, got " + weightDecay);
         }
+        SampledNetwork s = SampledNetwork.of(network, at, data, batchSize, parallel);
         this.network = network;
-        this.at = at.castTo(DataType.DOUBLE);
-        this.sample = SampleBatches.of(data, batchSize);
+        this.at = s.at();
+        this.sample = s.sample();
         this.weightDecay = weightDecay;
-        this.workspace = new Workspace(parallel);
+        this.workspace = s.workspace();
         this.thetaScale = Math.max(1, this.at.flat().norm2Number().doubleValue());
     }
 

@@ -72,15 +72,20 @@ final class Kernels {
             int n = count * c;
             double[] v = s.a;
             zf.read(first * c, v, n, s.f);
-            for (int r = 0; r < count; r++) {
-                int o = r * c;
-                for (int j = 0; j < c; j++) {
-                    v[o + j] += b[j];
-                }
-            }
+            addRows(v, b, count, c);
             activate(v, n, relu, tanh);
             yf.write(first * c, v, n, s.f);
         });
+    }
+
+    /** v[r c + j] += b[j] for the first count rows of c values. */
+    private static void addRows(double[] v, double[] b, int count, int c) {
+        for (int r = 0; r < count; r++) {
+            int o = r * c;
+            for (int j = 0; j < c; j++) {
+                v[o + j] += b[j];
+            }
+        }
     }
 
     /** sum of v[o..o+n), in four interleaved partial sums (independent add chains run in parallel). */
@@ -309,12 +314,7 @@ final class Kernels {
             int n = count * c;
             yf.read(first * c, s.a, n, s.f);
             df.read(first * c, s.b, n, s.f);
-            for (int r = 0; r < count; r++) {
-                int o = r * c;
-                for (int j = 0; j < c; j++) {
-                    s.b[o + j] += db[j];
-                }
-            }
+            addRows(s.b, db, count, c);
             pullActivation(s.b, s.a, n, relu, tanh);
             df.write(first * c, s.b, n, s.f);
         });

@@ -207,20 +207,20 @@ class FisherLensTest {
         NetworkFisher fisher = new NetworkFisher(net, w, data, NetworkFisher.Kind.TRUE, 12, Parallel.serial());
         assertLanczosMatchesDense(fisher, net, 5);
         // and the exact trace from per-sample sweeps is the trace of the assembled matrix
-        double[] m = assemble(fisher, net);
-        int n = (int) net.layout().length();
-        double trace = 0;
-        for (int i = 0; i < n; i++) {
-            trace += m[i * n + i];
-        }
+        double trace = trace(assemble(fisher, net), net);
         assertEquals(trace, fisher.trace(), ROUNDOFF * trace);
         NetworkFisher empirical = new NetworkFisher(net, w, data, NetworkFisher.Kind.EMPIRICAL, 12, Parallel.serial());
-        double[] e = assemble(empirical, net);
-        double traceEmpirical = 0;
-        for (int i = 0; i < n; i++) {
-            traceEmpirical += e[i * n + i];
-        }
+        double traceEmpirical = trace(assemble(empirical, net), net);
         assertEquals(traceEmpirical, empirical.trace(), ROUNDOFF * traceEmpirical);
+    }
+
+    static double trace(double[] m, ResidualNetwork net) {
+        int n = (int) net.layout().length();
+        double t = 0;
+        for (int i = 0; i < n; i++) {
+            t += m[i * n + i];
+        }
+        return t;
     }
 
     @Test
