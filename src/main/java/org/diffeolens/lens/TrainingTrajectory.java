@@ -14,6 +14,7 @@ import org.diffeolens.nn.Parameters;
 import org.diffeolens.nn.ResidualNetwork;
 import org.diffeolens.nn.TrainingListener;
 import org.diffeolens.nn.data.Dataset;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The path of a network's weights during training, recorded step by step by the Minimizer's
@@ -52,8 +53,9 @@ public final class TrainingTrajectory implements MinimizerListener<Parameters>, 
         recorders.add(new TrajectoryRecorder<>(ParameterSpace.INSTANCE, ControlNorm.euclidean(ParameterSpace.INSTANCE)));
         if (metric == Metric.FISHER) {
             Dataset probe = probe(train, PROBE_SAMPLES, 0);
-            NetworkFisher fisher = new NetworkFisher(network, network.initialize(0, org.nd4j.linalg.api.buffer.DataType
-                    .DOUBLE), probe, NetworkFisher.Kind.TRUE, PROBE_SAMPLES, parallel);
+            // the operator's base point is a placeholder: the recorder measures each step at the current weights
+            NetworkFisher fisher = new NetworkFisher(network, network.initialize(0, DataType.DOUBLE), probe,
+                    NetworkFisher.Kind.TRUE, PROBE_SAMPLES, parallel);
             names.add("fisher");
             recorders.add(new TrajectoryRecorder<>(ParameterSpace.INSTANCE, new FisherNorm(fisher)));
         }
