@@ -124,4 +124,60 @@ class NetworkJacobianTest {
         INDArray gradient = net.gradient(t, 0, ws).flat();
         assertTrue(viaVjp.sub(gradient).amaxNumber().doubleValue() <= 1e-14 * gradient.amaxNumber().doubleValue());
     }
+
+    /** Central differences of the adjoint gradient along v, in double precision. */
+    private static INDArray gradientDifferences(ResidualNetwork net, Parameters w, Parameters v, Batch b, double decay) {
+        Workspace ws = new Workspace(Parallel.serial());
+        Parameters plus = w.copy();
+        plus.flat().addi(v.flat().mul(FD_STEP));
+        Parameters minus = w.copy();
+        minus.flat().subi(v.flat().mul(FD_STEP));
+        INDArray gp = net.gradient(net.forward(plus, b, decay, ws), decay, ws).flat().dup();
+        INDArray gm = net.gradient(net.forward(minus, b, decay, ws), decay, ws).flat();
+        return gp.subi(gm).divi(2 * FD_STEP);
+    }
+
+    private static void assertSecondOrderAdjointMatchesFiniteDifferences(NetworkSpec spec, int batch, double decay) {
+        ResidualNetwork net = new ResidualNetwork(spec);
+        Parameters w = perturbed(net, 5);
+        Parameters v = direction(net, 9);
+        Batch b = NetworkFixtures.randomBatch(batch, spec.inputShape(), spec.classes(), 4, DataType.DOUBLE);
+        Workspace ws = new Workspace(Parallel.serial());
+        INDArray hv = net.hessianVector(net.forward(w, b, decay, ws), v, decay, ws).flat();
+        INDArray fd = gradientDifferences(net, w, v, b, decay);
+        double error = hv.sub(fd).norm2Number().doubleValue() / fd.norm2Number().doubleValue();
+        assertTrue(error < FD_RELATIVE_ERROR, spec + ": H v off finite differences of the gradient by " + error);
+    }
+
+    @Test
+    void secondOrderAdjointOfSmoothNetsMatchesFiniteDifferencesOfTheGradient() {
+        assertSecondOrderAdjointMatchesFiniteDifferences(NetworkSpec.conv(new int[] {7, 5, 2}, 3, 3, 2, 2)
+                .withActivation(Activation.TANH), 4, 0);
+        assertSecondOrderAdjointMatchesFiniteDifferences(NetworkSpec.conv(new int[] {5, 6, 1}, 4, 2, 3, 1)
+                .withNormalization(false).withActivation(Activation.TANH), 3, 0.1);
+        assertSecondOrderAdjointMatchesFiniteDifferences(NetworkSpec.dense(new int[] {3, 3, 1}, 3, 5, 4,
+                Activation.TANH), 5, 0.05);
+    }
+
+    @Test
+    void reluHessianIsSymmetricAndAgreesWithFiniteDifferencesBetweenKinks() {
+        // ReLU nets are piecewise polynomial in W: where no unit changes sign within +-eps v, the central
+        // difference of the gradient is the Hessian of the piece, which the adjoint (masks fixed) computes
+        for (NetworkSpec spec : new NetworkSpec[] {NetworkSpec.conv(new int[] {7, 5, 2}, 3, 3, 2, 2),
+            NetworkSpec.dense(new int[] {2, 3, 1}, 4, 6, 3, Activation.RELU)}) {
+            assertSecondOrderAdjointMatchesFiniteDifferences(spec, 4, 0);
+            ResidualNetwork net = new ResidualNetwork(spec);
+            Parameters w = perturbed(net, 3);
+            Parameters u = direction(net, 1);
+            Parameters v = direction(net, 2);
+            Batch b = NetworkFixtures.randomBatch(6, spec.inputShape(), spec.classes(), 8, DataType.DOUBLE);
+            for (int threads : new int[] {1, 3}) {
+                Workspace ws = new Workspace(Parallel.of(threads));
+                Trajectory t = net.forward(w, b, 0.01, ws);
+                double uhv = net.hessianVector(t, v, 0.01, ws).flat().mul(u.flat()).sumNumber().doubleValue();
+                double vhu = net.hessianVector(t, u, 0.01, ws).flat().mul(v.flat()).sumNumber().doubleValue();
+                assertEquals(uhv, vhu, 1e-12 * Math.max(1, Math.abs(uhv)), spec + ", " + threads + " threads");
+            }
+        }
+    }
 }
