@@ -361,8 +361,13 @@ final class LensCommand implements Callable<Integer> {
         for (String kind : new String[] {"fisher", "hessian"}) {
             if (!kind.equals(except) && m.get(kind) instanceof Map<?, ?> s && s.get("eigenvalues") instanceof List<?> e) {
                 double[] v = e.stream().mapToDouble(x -> x instanceof Number n ? n.doubleValue() : Double.NaN).toArray();
-                list.add(new LensFigures.SpectrumSeries(String.valueOf(s.get("operator")), v,
-                        "from lens.json (" + s.get("samples") + " samples)"));
+                String note = String.format(Locale.ROOT, "from lens.json, %d samples", ((Number) s.get("samples"))
+                        .intValue());
+                if (s.get("trace") instanceof Number trace && s.get("fisherRaoNormSquared") instanceof Number rao) {
+                    note += String.format(Locale.ROOT, "; trace %.4g, Fisher-Rao norm^2 %.4g", trace.doubleValue(),
+                            rao.doubleValue());
+                }
+                list.add(new LensFigures.SpectrumSeries(String.valueOf(s.get("operator")), v, note));
             }
         }
         return list;

@@ -193,28 +193,34 @@ public final class LensFigures {
         return img;
     }
 
-    /** BIC with the raw and the effective number of parameters, and both numbers, per model. */
+    /**
+     * Per model: the BIC with k = N_eff (the effective number, on its own scale), with k = the
+     * parameters, and both counts.
+     */
     public static BufferedImage bic(String title, List<ModelSelection.Entry> entries) {
         BufferedImage img = new BufferedImage(WIDTH, 30 + ROW + 40, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = Panels.canvas(img);
         heading(g, title);
         int n = entries.size();
         String[] names = new String[n];
-        double[][] bic = new double[2][n];
+        double[][] effective = new double[1][n];
+        double[][] raw = new double[1][n];
         double[][] k = new double[2][n];
         for (int i = 0; i < n; i++) {
             ModelSelection.Entry e = entries.get(i);
             names[i] = e.name();
-            bic[0][i] = e.bic();
-            bic[1][i] = e.bicEffective();
+            effective[0][i] = e.bicEffective();
+            raw[0][i] = e.bic();
             k[0][i] = e.parameters();
             k[1][i] = e.effective().value();
         }
-        Color[] colors = {COLORS[0], COLORS[2]};
-        Panels.groupedBarPlot(g, 0, 30, WIDTH / 2, ROW + 20, "BIC = 2 N L + k log N (lower is better)", "model",
-                "BIC", names, new String[] {"k = parameters", "k = N_eff (Fisher)"}, bic, colors);
-        Panels.groupedBarPlot(g, WIDTH / 2, 30, WIDTH / 2, ROW + 20, "parameters and effective dimension", "model",
-                "count", names, new String[] {"parameters", "N_eff(z)"}, k, colors);
+        int w = WIDTH / 3;
+        Panels.groupedBarPlot(g, 0, 30, w, ROW + 20, "BIC, k = N_eff (Fisher)", "model", "2 N L + N_eff log N", names,
+                new String[] {"k = N_eff"}, effective, new Color[] {COLORS[2]});
+        Panels.groupedBarPlot(g, w, 30, w, ROW + 20, "BIC, k = parameters", "model", "2 N L + k log N", names,
+                new String[] {"k = parameters"}, raw, new Color[] {COLORS[0]});
+        Panels.groupedBarPlot(g, 2 * w, 30, w, ROW + 20, "parameters and N_eff(z)", "model", "count", names,
+                new String[] {"parameters", "N_eff(z)"}, k, new Color[] {COLORS[0], COLORS[2]});
         g.dispose();
         return img;
     }
