@@ -89,6 +89,14 @@ class FisherLensTest {
         return ParameterSpace.INSTANCE.dot(a, b);
     }
 
+    /** ||theta'||_fr^2 with the stem's weights times c and the head's over c. */
+    static double rescaledNorm(ResidualNetwork net, Parameters w, Dataset data, NetworkFisher.Kind kind, double c) {
+        Parameters rescaled = w.copy();
+        rescaled.get("stem.weight").muli(c);
+        rescaled.get("head.weight").divi(c);
+        return new NetworkFisher(net, rescaled, data, kind, 5, Parallel.serial()).fisherRaoNormSquared();
+    }
+
     @Test
     void fisherRaoNormOfABiasFreeReluMlpIsItsClosedForm() {
         // depth 0: x_0 = relu(u W_1), f = x_0 W_2, a plain two-layer MLP of the network's dense layers (L + 1 = 2)
@@ -102,11 +110,7 @@ class FisherLensTest {
             assertEquals(expected, dot(w, fisher.apply(w)), EXACT * expected, kind + " by the adjoint");
 
             // rescaling the first layer by c and the second by 1/c leaves f and the norm unchanged
-            Parameters rescaled = w.copy();
-            rescaled.get("stem.weight").muli(3.7);
-            rescaled.get("head.weight").divi(3.7);
-            double after = new NetworkFisher(net, rescaled, data, kind, 8, Parallel.serial()).fisherRaoNormSquared();
-            assertEquals(expected, after, EXACT * expected, kind + " after rescaling");
+            assertEquals(expected, rescaledNorm(net, w, data, kind, 3.7), EXACT * expected, kind + " after rescaling");
         }
     }
 
@@ -128,11 +132,7 @@ class FisherLensTest {
             double expected = closedForm(net, w, data, kind, 2);
             assertEquals(expected, fisher.quadratic(outer), EXACT * expected, kind + " outer layers");
             double norm = fisher.fisherRaoNormSquared();
-            Parameters rescaled = w.copy();
-            rescaled.get("stem.weight").muli(0.4);
-            rescaled.get("head.weight").divi(0.4);
-            double after = new NetworkFisher(net, rescaled, data, kind, 5, Parallel.serial()).fisherRaoNormSquared();
-            assertEquals(norm, after, EXACT * norm, kind + " full norm after rescaling");
+            assertEquals(norm, rescaledNorm(net, w, data, kind, 0.4), EXACT * norm, kind + " full norm after rescaling");
         }
     }
 
