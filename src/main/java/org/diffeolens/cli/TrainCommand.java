@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.diffeolens.concurrent.Parallel;
+import org.diffeolens.lens.EpochLens;
+import org.diffeolens.lens.TrainingTrajectory;
 import org.diffeolens.nn.Activation;
 import org.diffeolens.nn.Architecture;
 import org.diffeolens.nn.Checkpoint;
@@ -26,7 +29,7 @@ import org.diffeolens.nn.TrainingConfig;
 import org.diffeolens.nn.TrainingListener;
 import org.diffeolens.nn.TrainingResult;
 import org.diffeolens.nn.data.DataFormatException;
-import org.diffeolens.nn.data.FashionMnist;
+import org.diffeolens.nn.data.DataSets;
 import org.diffeolens.nn.data.TrainTest;
 import org.diffeolens.nn.hopfield.HopfieldNetwork;
 import org.diffeolens.nn.hopfield.HopfieldSpec;
@@ -142,6 +145,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--stiffness", split = ",", description = "per-layer stiffness as layer=value (update divided "
             + "by it), e.g. 0=10,head=0.5")
     List<String> stiffness = new ArrayList<>();
+
+    @Option(names = "--trajectory", description = "metric the recorded path of the weights is measured in: euclidean, "
+            + "or fisher as well (the Fisher metric on 128 training samples: a forward and a tangent pass of them per "
+            + "step; residual nets) (default: ${DEFAULT-VALUE})")
+    String trajectory = "euclidean";
+
+    @Option(names = "--lens", description = "after every epoch, write the lens's figures into --out: the path of the "
+            + "weights, the block sensitivity (1000 test samples) and the top of the Fisher spectrum (256 training "
+            + "samples), with lens.json (residual nets)")
+    boolean lens;
 
     @Option(names = "--seed", description = "seed of the initial weights and the shuffles (default: ${DEFAULT-VALUE})")
     long seed = 42;
@@ -268,6 +281,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Trainer trainer = new Trainer(network, config);
         String title = title(network.architecture(), config);
+        TrainingTrajectory path = new TrainingTrajectory(network, data.train(),
+                TrainingTrajectory.Metric.parse(trajectory), Parallel.of(config.threads()));
+        trainer.addListener(path).addMinimizerListener(path);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("command", "diffeolens train " + String.join(" ", originalArgs()));
         extra.put("environment", environment());
@@ -280,12 +296,20 @@ public final class TrainCommand implements Callable<Integer> {
                 try {
                     last[0] = state.checkpoint();
                     last[0].save(folder.resolve("checkpoint-epoch" + record.epoch() + ".ckpt"));
+                    extra.put("trajectory", path.toMap());
                     writeReports(folder, data, c, net, last[0].history(), title, extra);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }
         });
+        if (lens) {
+            if (!(network instanceof ResidualNetwork residual)) {
+                throw new IllegalArgumentException("--lens draws a residual network's figures, not a "
+                        + network.architecture().family() + " network's");
+            }
+            trainer.addListener(new EpochLens(folder, residual, data, path, config, title, Parallel.of(config.threads())));
+        }
         if (!quiet) {
             boolean bars = terminal != null ? terminal : System.console() != null;
             trainer.addListener(new TrainProgress(out, bars ? System.err : null));
@@ -305,6 +329,7 @@ public final class TrainCommand implements Callable<Integer> {
             last[0].save(folder.resolve("model.ckpt"));
         }
         extra.put("wallSeconds", (System.nanoTime() - start) / 1e9);
+        extra.put("trajectory", path.toMap());
         Map<String, Object> summary = writeReports(folder, data, config, network, result.epochs(), title, extra);
         if (!quiet) {
             out.printf("test accuracy %.2f %% after %d epochs; wrote %s%n", 100 * result.last().testAccuracy(),
@@ -369,32 +394,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainTest load() throws IOException {
-        return switch (dataset) {
-            case "fashion-mnist" -> TrainTest.fashionMnist(locate("fashion-mnist", FashionMnist.FILES[0],
-                    Path.of("/usr/share/datasets/fashion-mnist")));
-            case "digits" -> TrainTest.digits(locate("digits", "digits.csv.gz",
-                    Path.of("/usr/lib/python3/dist-packages/sklearn/datasets/data")).resolve("digits.csv.gz"));
-            default -> throw new IllegalArgumentException("--dataset must be fashion-mnist or digits, got '" + dataset + "'");
-        };
-    }
-
-    /** The folder holding the data set: --data-dir, else test-data/datasets/name, else the system folder. */
-    private Path locate(String name, String probe, Path system) throws NoSuchFileException {
-        if (dataDir != null) {
-            if (!Files.isRegularFile(dataDir.resolve(probe))) {
-                throw new NoSuchFileException(dataDir.resolve(probe).toString(), null,
-                        "--data-dir has no " + probe + " (run test-data/fetch-datasets.sh or install the package)");
-            }
-            return dataDir;
+        if (!DataSets.NAMES.contains(dataset)) {
+            throw new IllegalArgumentException("--dataset must be fashion-mnist or digits, got '" + dataset + "'");
         }
-        List<Path> candidates = new ArrayList<>(List.of(Path.of("test-data", "datasets", name), system));
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p.resolve(probe))) {
-                return p;
-            }
-        }
-        throw new NoSuchFileException(candidates.get(0).resolve(probe).toString(), null,
-                "no " + name + " data found (looked in " + candidates + "); run test-data/fetch-datasets.sh or pass --data-dir");
+        return DataSets.load(dataset, dataDir);
     }
 
     private NetworkSpec spec(int[] shape, int classes) {

@@ -13,6 +13,14 @@ public interface ControlNorm<C> {
     /** ||delta||^2 under the metric. */
     double squared(C delta);
 
+    /**
+     * ||delta||^2 under the metric at the control {@code at}: a Riemannian metric such as the
+     * Fisher's varies with the point; a constant metric ignores it.
+     */
+    default double squared(C delta, C at) {
+        return squared(delta);
+    }
+
     /** The Euclidean norm of the coefficients. */
     static <C> ControlNorm<C> euclidean(VectorSpace<C> space) {
         return d -> space.dot(d, d);

@@ -27,7 +27,8 @@ public final class RegistrationLens implements RegistrationListener {
 
     /** What one level's trajectory looked like. */
     public record LevelTrajectory(String stage, int level, int[] size, double pathLength, double pathEnergy,
-                                  double distanceFromStart, double[] pathLengths, double[] distances) {
+                                  double distanceFromStart, double[] pathLengths, double[] distances,
+                                  double[] pathEnergies, double[] kineticEnergy) {
     }
 
     private final List<LevelTrajectory> levels = new ArrayList<>();
@@ -49,7 +50,8 @@ public final class RegistrationLens implements RegistrationListener {
         ((Minimizer) minimizer).addListener(recorder);
         int[] size = context.grid().size();
         pending.add(() -> levels.add(new LevelTrajectory(stage, level, size, recorder.pathLength(),
-                recorder.pathEnergy(), recorder.distanceFromStart(), recorder.pathLengths(), recorder.distances())));
+                recorder.pathEnergy(), recorder.distanceFromStart(), recorder.pathLengths(), recorder.distances(),
+                recorder.pathEnergies(), kinetic(flow, context, recorder.last()))));
     }
 
     /** The trajectories recorded so far, level by level. */
@@ -101,6 +103,52 @@ public final class RegistrationLens implements RegistrationListener {
         };
     }
 
+    /**
+     * ||v_k||_V^2 at each time step of a deformation path: the kinetic energy whose time mean
+     * int_0^1 ||v_t||_V^2 dt is the path's energy. Along a geodesic (EPDiff conserves ||v_t||_V) it is
+     * constant and the energy is the squared geodesic distance, 2 E_reg = ||v_0||_V^2.
+     */
+    public static double[] kineticEnergies(GeodesicShooting.Trajectory t, Kernel k) {
+        double[] e = new double[t.timeSteps()];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = k.normSquared(t.velocity(i));
+        }
+        return e;
+    }
+
+    /**
+     * The kinetic energy along the deformation path of a level's final control: shot again for
+     * shooting (one more forward pass), the path's own velocities for LDDMM; null for SVF (a
+     * stationary velocity: constant by construction) and when nothing was recorded.
+     */
+    static double[] kinetic(ControlledFlow<?, ?> flow, FlowContext ctx, Object control) {
+        if (control instanceof ScalarField p0 && flow instanceof GeodesicShooting shooting) {
+            return kineticEnergies(shooting.forward(p0), ctx.kernel());
+        }
+        if (control instanceof VelocityPath path && flow instanceof Lddmm) {
+            return kineticEnergies(path, ctx.kernel());
+        }
+        return null;
+    }
+
+    /** The same for the velocities of an LDDMM path. */
+    public static double[] kineticEnergies(VelocityPath path, Kernel k) {
+        double[] e = new double[path.timeSteps()];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = k.normSquared(path.step(i));
+        }
+        return e;
+    }
+
+    /** int_0^1 ||v_t||_V^2 dt by the rectangle rule over the time steps (the integrators' own). */
+    public static double pathEnergy(double[] kinetic) {
+        double s = 0;
+        for (double e : kinetic) {
+            s += e / kinetic.length;
+        }
+        return s;
+    }
+
     /** The trajectories as the "trajectory" section of summary.json. */
     public org.diffeolens.io.Json toJson() {
         List<org.diffeolens.io.Json> rows = new ArrayList<>();
@@ -108,7 +156,9 @@ public final class RegistrationLens implements RegistrationListener {
             rows.add(new org.diffeolens.io.Json().put("stage", t.stage()).put("level", t.level()).put("size", t.size())
                     .put("pathLength", t.pathLength()).put("pathEnergy", t.pathEnergy())
                     .put("distanceFromStart", t.distanceFromStart()).put("pathLengths", t.pathLengths())
-                    .put("distances", t.distances()));
+                    .put("distances", t.distances()).put("pathEnergies", t.pathEnergies())
+                    .put("kineticEnergy", t.kineticEnergy())
+                    .put("deformationPathEnergy", t.kineticEnergy() == null ? Double.NaN : pathEnergy(t.kineticEnergy())));
         }
         return new org.diffeolens.io.Json().put("metric", "V-norm of the velocity (momentum: of the velocity it "
                 + "generates; path: time integral)").put("levels", rows);

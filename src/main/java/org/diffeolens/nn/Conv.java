@@ -152,23 +152,7 @@ public final class Conv implements Layer {
         long r = rows(b);
         var type = x.dataType();
         INDArray z = workspace.get(this, "z", type, r, outChannels);
-        // z = im2col(x) K, a chunk of samples at a time (the patch matrix is 9x the image)
-        // chunks of samples split across threads, each chunk unrolled and multiplied by its thread
-        int chunk = chunkSamples(b, type.width());
-        int chunks = (int) ((b + chunk - 1) / chunk);
-        long perSample = (long) geometry.outHeight() * geometry.outWidth();
-        Parallel parallel = workspace.parallel();
-        INDArray[] cols = patchBuffers(workspace, parallel.chunks(chunks), type, chunk * perSample);
-        INDArray k = w.get(kernel);
-        parallel.chunked(chunks, (t, first, last) -> {
-            for (int i = first; i < last; i++) {
-                long from = (long) i * chunk;
-                long to = Math.min(b, from + chunk);
-                INDArray c = to - from == chunk ? cols[t] : rows(cols[t], 0, (to - from) * perSample);
-                Im2col.unroll(samples(x, from, to), geometry, c, Parallel.serial());
-                Nd4j.gemm(c, k, rows(z, from * perSample, to * perSample), false, false, 1.0, 0.0);
-            }
-        });
+        convolve(x, w.get(kernel), z, 0.0, workspace);
         if (next != null) {
             INDArray inverseStd = workspace.get(this, "s", type, r);
             Kernels.normForward(z, w.get(gain), w.get(shift), inverseStd, x, h, next, activation, NORM_EPSILON,
@@ -185,6 +169,146 @@ public final class Conv implements Layer {
             Kernels.biasActivation(z, w.get(shift), y, activation, workspace.parallel());
         }
         return new ConvTape(x, z, inverseStd, y);
+    }
+
+    /**
+     * z = beta z + im2col(x) k, a chunk of samples at a time (the patch matrix is 9x the image);
+     * chunks of samples split across threads, each chunk unrolled and multiplied by its thread.
+     */
+    private void convolve(INDArray x, INDArray k, INDArray z, double beta, Workspace workspace) {
+        long b = x.size(0);
+        var type = x.dataType();
+        int chunk = chunkSamples(b, type.width());
+        int chunks = (int) ((b + chunk - 1) / chunk);
+        long perSample = (long) geometry.outHeight() * geometry.outWidth();
+        Parallel parallel = workspace.parallel();
+        INDArray[] cols = patchBuffers(workspace, parallel.chunks(chunks), type, chunk * perSample);
+        parallel.chunked(chunks, (t, first, last) -> {
+            for (int i = first; i < last; i++) {
+                long from = (long) i * chunk;
+                long to = Math.min(b, from + chunk);
+                INDArray c = to - from == chunk ? cols[t] : rows(cols[t], 0, (to - from) * perSample);
+                Im2col.unroll(samples(x, from, to), geometry, c, Parallel.serial());
+                Nd4j.gemm(c, k, rows(z, from * perSample, to * perSample), false, false, 1.0, beta);
+            }
+        });
+    }
+
+    /** The input tangent (null when held fixed), nDot and the rate sDot / s (normalized only), the output tangent. */
+    record ConvTangent(INDArray input, INDArray nDot, INDArray rate, INDArray output) implements TangentTape {
+    }
+
+    /**
+     * dz = conv(x; dK) + conv(dx; K); with the normalization dn = s (dz - mean dz - n mean(n dz))
+     * (the derivative of n = (z - mean z) s), du = dgain n + gain dn + dshift; without it
+     * du = dz + dbias; then dy = sigma'(u) du.
+     */
+    @Override
+    public TangentTape tangent(Parameters w, Tape tape, INDArray dx, Parameters dtheta, Workspace workspace) {
+        ConvTape t = (ConvTape) tape;
+        long b = t.input().size(0);
+        long r = rows(b);
+        var type = t.input().dataType();
+        INDArray dz = workspace.get(this, "tangent", type, r, outChannels);
+        convolve(t.input(), dtheta.get(kernel), dz, 0.0, workspace);
+        if (dx != null) {
+            convolve(dx, w.get(kernel), dz, 1.0, workspace);
+        }
+        INDArray nDot = null;
+        INDArray rate = null;
+        if (normalized) {
+            nDot = workspace.get(this, "tangent.n", type, r, outChannels);
+            rate = workspace.get(this, "tangent.rate", type, r);
+            Kernels.normTangent(t.normalized(), t.inverseStd(), dz, w.get(gain), w.get(shift), dtheta.get(gain),
+                    dtheta.get(shift), nDot, rate, activation, workspace.parallel());
+        } else {
+            Kernels.activationTangent(t.output(), dz, dtheta.get(shift), activation, workspace.parallel());
+        }
+        return new ConvTangent(dx, nDot, rate, dz.reshape('c', b, geometry.outHeight(), geometry.outWidth(),
+                outChannels));
+    }
+
+    /**
+     * The pullback to dz and its tangent (Kernels.normBackwardTangent, or the activation's), then
+     * gradDot_K += im2col(x)^T dzDot + im2col(xDot)^T dz and, for the input,
+     * dx = conv(dz, flip K), dxDot = conv(dzDot, flip K) + conv(dz, flip dK).
+     */
+    @Override
+    public SecondOrder backwardTangent(Parameters w, Tape tape, TangentTape tangent, INDArray dy, INDArray dyDot,
+                                       Parameters dtheta, Parameters gradDot, double scale, boolean needInput,
+                                       Workspace workspace) {
+        ConvTape t = (ConvTape) tape;
+        ConvTangent d = (ConvTangent) tangent;
+        long b = dy.size(0);
+        long r = rows(b);
+        var type = dy.dataType();
+        var par = workspace.parallel();
+        INDArray dz = workspace.get(this, "so.dz", type, r, outChannels);
+        INDArray dzDot = workspace.get(this, "so.dzDot", type, r, outChannels);
+        INDArray yDot = d.output().reshape('c', r, outChannels);
+        if (normalized) {
+            double[][] sums = Kernels.normBackwardTangent(t.normalized(), t.inverseStd(), d.rate(), d.nDot(), yDot,
+                    dy.reshape('c', r, outChannels), dyDot.reshape('c', r, outChannels), w.get(gain), w.get(shift),
+                    dtheta.get(gain), dz, dzDot, activation, par);
+            Kernels.addScaled(gradDot.get(gain), scale, sums[0]);
+            Kernels.addScaled(gradDot.get(shift), scale, sums[1]);
+        } else {
+            double[] sums = Kernels.activationBackwardTangent(t.output().reshape('c', r, outChannels), yDot,
+                    dy.reshape('c', r, outChannels), dyDot.reshape('c', r, outChannels), dz, dzDot, activation,
+                    outChannels, par);
+            Kernels.addScaled(gradDot.get(shift), scale, sums);
+        }
+        addKernelGradient(t.input(), dzDot, gradDot.get(kernel), scale, workspace);
+        if (d.input() != null) {
+            addKernelGradient(d.input(), dz, gradDot.get(kernel), scale, workspace);
+        }
+        if (!needInput) {
+            return new SecondOrder(null, null);
+        }
+        if (!geometry.isSame() || geometry.channels() != outChannels) {
+            throw new IllegalStateException("conv layer " + name + ": the input pullback needs a 'same' convolution "
+                    + "with equal channels (a residual field), not " + geometry);
+        }
+        INDArray flipped = workspace.get(this, "so.kflip", type, geometry.patch(), outChannels);
+        INDArray flippedDot = workspace.get(this, "so.kflipDot", type, geometry.patch(), outChannels);
+        Kernels.flipKernel(w.get(kernel), geometry.kernel(), outChannels, flipped);
+        Kernels.flipKernel(dtheta.get(kernel), geometry.kernel(), outChannels, flippedDot);
+        long[] shape = {b, geometry.height(), geometry.width(), outChannels};
+        INDArray dx = workspace.get(this, "so.dx", type, shape);
+        INDArray dxDot = workspace.get(this, "so.dxDot", type, shape);
+        convolve(dz.reshape('c', shape), flipped, dx.reshape('c', r, outChannels), 0.0, workspace);
+        convolve(dzDot.reshape('c', shape), flipped, dxDot.reshape('c', r, outChannels), 0.0, workspace);
+        convolve(dz.reshape('c', shape), flippedDot, dxDot.reshape('c', r, outChannels), 1.0, workspace);
+        return new SecondOrder(dx, dxDot);
+    }
+
+    /** g += scale im2col(x)^T d, each thread's chunks into its own partial, added in thread order. */
+    private void addKernelGradient(INDArray x, INDArray d, INDArray g, double scale, Workspace workspace) {
+        long b = x.size(0);
+        var type = x.dataType();
+        int chunk = chunkSamples(b, type.width());
+        int chunks = (int) ((b + chunk - 1) / chunk);
+        long perSample = (long) geometry.outHeight() * geometry.outWidth();
+        Parallel parallel = workspace.parallel();
+        int threads = parallel.chunks(chunks);
+        INDArray[] cols = patchBuffers(workspace, threads, type, chunk * perSample);
+        INDArray[] partial = new INDArray[threads];
+        for (int i = 0; i < threads; i++) {
+            partial[i] = workspace.get(this, "dK" + i, type, geometry.patch(), outChannels);
+        }
+        parallel.chunked(chunks, (th, first, last) -> {
+            for (int i = first; i < last; i++) {
+                long from = (long) i * chunk;
+                long to = Math.min(b, from + chunk);
+                INDArray c = to - from == chunk ? cols[th] : rows(cols[th], 0, (to - from) * perSample);
+                Im2col.unroll(samples(x, from, to), geometry, c, Parallel.serial());
+                Nd4j.gemm(c, rows(d, from * perSample, to * perSample), partial[th], true, false, 1.0,
+                        i == first ? 0.0 : 1.0);
+            }
+        });
+        for (INDArray p : partial) {
+            Nd4j.getBlasWrapper().level1().axpy(g.length(), scale, p, g);
+        }
     }
 
     @Override

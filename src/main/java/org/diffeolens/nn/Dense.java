@@ -1,6 +1,7 @@
 package org.diffeolens.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fully connected layer y = sigma(x W + b) on flattened samples: x [b, in], W [in, out], b [out];
@@ -100,6 +101,61 @@ public final class Dense implements Layer {
         shape[0] = b;
         System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
         return dx.reshape('c', shape);
+    }
+
+    /** The input tangent (null when held fixed) and the output tangent. */
+    record DenseTangent(INDArray input, INDArray output) implements TangentTape {
+    }
+
+    /** du = x dW + dx W + db, dy = sigma'(u) du (sigma' read off the taped output). */
+    @Override
+    public TangentTape tangent(Parameters w, Tape tape, INDArray dx, Parameters dtheta, Workspace workspace) {
+        DenseTape t = (DenseTape) tape;
+        long b = t.input().size(0);
+        INDArray du = workspace.get(this, "tangent", t.input().dataType(), b, out);
+        Gemm.times(t.input(), dtheta.get(weight), du, workspace.parallel(), false);
+        INDArray dx2 = dx == null ? null : dx.reshape('c', b, in);
+        if (dx2 != null) {
+            Nd4j.gemm(dx2, w.get(weight), du, false, false, 1.0, 1.0);
+        }
+        Kernels.activationTangent(t.output(), du, dtheta.get(bias), activation, workspace.parallel());
+        return new DenseTangent(dx2, du);
+    }
+
+    /**
+     * du = sigma' p, duDot = sigma' pDot + (d sigma'/de) p; gradDot_W += x^T duDot + xDot^T du,
+     * gradDot_b += sum duDot; dx = du W^T, dxDot = duDot W^T + du dW^T.
+     */
+    @Override
+    public SecondOrder backwardTangent(Parameters w, Tape tape, TangentTape tangent, INDArray dy, INDArray dyDot,
+                                       Parameters dtheta, Parameters gradDot, double scale, boolean needInput,
+                                       Workspace workspace) {
+        DenseTape t = (DenseTape) tape;
+        DenseTangent d = (DenseTangent) tangent;
+        long b = t.input().size(0);
+        var type = dy.dataType();
+        var par = workspace.parallel();
+        INDArray du = workspace.get(this, "so.du", type, b, out);
+        INDArray duDot = workspace.get(this, "so.duDot", type, b, out);
+        double[] sums = Kernels.activationBackwardTangent(t.output(), d.output(), dy.reshape('c', b, out),
+                dyDot.reshape('c', b, out), du, duDot, activation, out, par);
+        Kernels.addScaled(gradDot.get(bias), scale, sums);
+        Gemm.addTransposeTimes(t.input(), duDot, gradDot.get(weight), scale, par, workspace, this);
+        if (d.input() != null) {
+            Gemm.addTransposeTimes(d.input(), du, gradDot.get(weight), scale, par, workspace, this);
+        }
+        if (!needInput) {
+            return new SecondOrder(null, null);
+        }
+        INDArray dx = workspace.get(this, "so.dx", type, b, in);
+        INDArray dxDot = workspace.get(this, "so.dxDot", type, b, in);
+        Gemm.times(du, w.get(weight), dx, par, true);
+        Gemm.times(duDot, w.get(weight), dxDot, par, true);
+        Nd4j.gemm(du, dtheta.get(weight), dxDot, false, true, 1.0, 1.0);
+        long[] shape = new long[inputShape.length + 1];
+        shape[0] = b;
+        System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+        return new SecondOrder(dx.reshape('c', shape), dxDot.reshape('c', shape));
     }
 
     @Override

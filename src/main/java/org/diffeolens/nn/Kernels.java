@@ -72,15 +72,20 @@ final class Kernels {
             int n = count * c;
             double[] v = s.a;
             zf.read(first * c, v, n, s.f);
-            for (int r = 0; r < count; r++) {
-                int o = r * c;
-                for (int j = 0; j < c; j++) {
-                    v[o + j] += b[j];
-                }
-            }
+            addRows(v, b, count, c);
             activate(v, n, relu, tanh);
             yf.write(first * c, v, n, s.f);
         });
+    }
+
+    /** v[r c + j] += b[j] for the first count rows of c values. */
+    private static void addRows(double[] v, double[] b, int count, int c) {
+        for (int r = 0; r < count; r++) {
+            int o = r * c;
+            for (int j = 0; j < c; j++) {
+                v[o + j] += b[j];
+            }
+        }
     }
 
     /** sum of v[o..o+n), in four interleaved partial sums (independent add chains run in parallel). */
@@ -296,6 +301,216 @@ final class Kernels {
         return new double[][] {merge(gainSums, c), merge(shiftSums, c)};
     }
 
+    /** Tangent of {@link #biasActivation} in place: du_rc := (du_rc + dbias_c) sigma'(.), sigma' read off y. */
+    static void activationTangent(INDArray y, INDArray du, INDArray dbias, Activation act, Parallel parallel) {
+        int c = (int) dbias.length();
+        int rows = (int) (du.length() / c);
+        Flat yf = Flat.of(y);
+        Flat df = Flat.of(du);
+        double[] db = toDoubles(dbias);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int n = count * c;
+            yf.read(first * c, s.a, n, s.f);
+            df.read(first * c, s.b, n, s.f);
+            addRows(s.b, db, count, c);
+            pullActivation(s.b, s.a, n, relu, tanh);
+            df.write(first * c, s.b, n, s.f);
+        });
+    }
+
+    /**
+     * Tangent of {@link #normForward}: for the tangent zDot of z and (dgain, dshift) of the parameters,
+     * nDot = s (zDot - mean(zDot) - n mean(n zDot)) (the derivative of n = (z - mean) s), the rate
+     * sDot / s = -s mean(n zDot) of the inverse deviation per row, and the output tangent
+     * sigma'(u) (dgain n + gain nDot + dshift) with u = gain n + shift, written over zDot.
+     */
+    static void normTangent(INDArray n, INDArray invStd, INDArray zDot, INDArray gain, INDArray shift, INDArray dgain,
+                            INDArray dshift, INDArray nDot, INDArray rate, Activation act, Parallel parallel) {
+        int c = (int) gain.length();
+        int rows = (int) (n.length() / c);
+        Flat nf = Flat.of(n);
+        Flat sf = Flat.of(invStd);
+        Flat df = Flat.of(zDot);
+        Flat ndf = Flat.of(nDot);
+        Flat rf = Flat.of(rate);
+        double[] g = toDoubles(gain);
+        double[] b = toDoubles(shift);
+        double[] dg = toDoubles(dgain);
+        double[] db = toDoubles(dshift);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int len = count * c;
+            double[] nr = s.a;
+            double[] d = s.b;
+            double[] inv = s.c;
+            double[] y = s.d;
+            double[] nd = new double[len];
+            nf.read(first * c, nr, len, s.f);
+            df.read(first * c, d, len, s.f);
+            sf.read(first, inv, count, s.f);
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
+                double meanDz = sum(d, o, c) / c;
+                double meanNDz = dot(d, nr, o, c) / c;
+                double sr = inv[r];
+                for (int j = 0; j < c; j++) {
+                    nd[o + j] = sr * (d[o + j] - meanDz - nr[o + j] * meanNDz);
+                    d[o + j] = dg[j] * nr[o + j] + g[j] * nd[o + j] + db[j];
+                    y[o + j] = g[j] * nr[o + j] + b[j];
+                }
+                inv[r] = -sr * meanNDz;
+            }
+            activate(y, len, relu, tanh);
+            pullActivation(d, y, len, relu, tanh);
+            df.write(first * c, d, len, s.f);
+            ndf.write(first * c, nd, len, s.f);
+            rf.write(first, inv, count, s.f);
+        });
+    }
+
+    /**
+     * The second-order pullback of an activation: du = sigma' p and its tangent
+     * duDot = sigma' pDot + (d sigma'/de) p, with d sigma'/de = -2 y yDot for tanh (sigma' = 1 - y^2)
+     * and 0 for ReLU almost everywhere (its mask is fixed between kinks). Returns the column sums
+     * of duDot (the bias part of the tangent gradient).
+     */
+    static double[] activationBackwardTangent(INDArray y, INDArray yDot, INDArray p, INDArray pDot, INDArray du,
+                                              INDArray duDot, Activation act, int c, Parallel parallel) {
+        int rows = (int) (y.length() / c);
+        Flat yf = Flat.of(y);
+        Flat ydf = Flat.of(yDot);
+        Flat pf = Flat.of(p);
+        Flat pdf = Flat.of(pDot);
+        Flat df = Flat.of(du);
+        Flat ddf = Flat.of(duDot);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        double[][] partial = new double[parallel.chunks((rows + rowsPerChunk(c) - 1) / rowsPerChunk(c))][c];
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int n = count * c;
+            yf.read(first * c, s.a, n, s.f);
+            pf.read(first * c, s.b, n, s.f);
+            pdf.read(first * c, s.c, n, s.f);
+            if (tanh) {
+                ydf.read(first * c, s.d, n, s.f);
+                for (int i = 0; i < n; i++) {
+                    s.d[i] = -2 * s.a[i] * s.d[i] * s.b[i];
+                }
+            }
+            pullActivation(s.b, s.a, n, relu, tanh);
+            pullActivation(s.c, s.a, n, relu, tanh);
+            if (tanh) {
+                for (int i = 0; i < n; i++) {
+                    s.c[i] += s.d[i];
+                }
+            }
+            double[] sum = partial[t];
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
+                for (int j = 0; j < c; j++) {
+                    sum[j] += s.c[o + j];
+                }
+            }
+            df.write(first * c, s.b, n, s.f);
+            ddf.write(first * c, s.c, n, s.f);
+        });
+        return merge(partial, c);
+    }
+
+    /**
+     * The second-order pullback of {@link #normForward} (its pullback {@link #normBackward} and that
+     * pullback's tangent), per row with s, its rate rho = sDot / s, n and nDot from the tangent pass:
+     * <pre>
+     *   du = sigma' p                     duDot = sigma' pDot + (d sigma'/de) p
+     *   dn = gain du                      dnDot = dgain du + gain duDot
+     *   dz = s (dn - mean dn - n mean(dn n))
+     *   dzDot = rho dz + s (dnDot - mean dnDot - nDot mean(dn n) - n mean(dnDot n + dn nDot))
+     * </pre>
+     * Writes dz and dzDot; returns {sum_r (duDot n + du nDot), sum_r duDot}: the gain and shift
+     * parts of the tangent gradient.
+     */
+    static double[][] normBackwardTangent(INDArray n, INDArray invStd, INDArray rate, INDArray nDot, INDArray yDot,
+                                          INDArray p, INDArray pDot, INDArray gain, INDArray shift, INDArray dgain,
+                                          INDArray dz, INDArray dzDot, Activation act, Parallel parallel) {
+        int c = (int) gain.length();
+        int rows = (int) (n.length() / c);
+        Flat[] in = {Flat.of(n), Flat.of(nDot), Flat.of(yDot), Flat.of(p), Flat.of(pDot)};
+        Flat sf = Flat.of(invStd);
+        Flat rf = Flat.of(rate);
+        Flat df = Flat.of(dz);
+        Flat ddf = Flat.of(dzDot);
+        double[] g = toDoubles(gain);
+        double[] b = toDoubles(shift);
+        double[] dg = toDoubles(dgain);
+        boolean relu = act == Activation.RELU;
+        boolean tanh = act == Activation.TANH;
+        int chunks = parallel.chunks((rows + rowsPerChunk(c) - 1) / rowsPerChunk(c));
+        double[][] gainSums = new double[chunks][c];
+        double[][] shiftSums = new double[chunks][c];
+        overRows(rows, c, parallel, (t, first, count, s) -> {
+            int len = count * c;
+            double[][] v = new double[5][len];
+            for (int i = 0; i < 5; i++) {
+                in[i].read(first * c, v[i], len, s.f);
+            }
+            double[] nr = v[0];
+            double[] nd = v[1];
+            double[] du = v[3];
+            double[] duDot = v[4];
+            double[] y = s.a;
+            for (int r = 0; r < count; r++) {
+                for (int j = 0; j < c; j++) {
+                    y[r * c + j] = g[j] * nr[r * c + j] + b[j];
+                }
+            }
+            activate(y, len, relu, tanh);
+            if (tanh) {
+                for (int i = 0; i < len; i++) {
+                    v[2][i] = -2 * y[i] * v[2][i] * du[i];
+                }
+            }
+            pullActivation(du, y, len, relu, tanh);
+            pullActivation(duDot, y, len, relu, tanh);
+            if (tanh) {
+                for (int i = 0; i < len; i++) {
+                    duDot[i] += v[2][i];
+                }
+            }
+            double[] inv = s.b;
+            double[] rho = s.c;
+            sf.read(first, inv, count, s.f);
+            rf.read(first, rho, count, s.f);
+            double[] gs = gainSums[t];
+            double[] bs = shiftSums[t];
+            double[] dn = s.d;
+            for (int r = 0; r < count; r++) {
+                int o = r * c;
+                for (int j = 0; j < c; j++) {
+                    gs[j] += duDot[o + j] * nr[o + j] + du[o + j] * nd[o + j];
+                    bs[j] += duDot[o + j];
+                    dn[o + j] = g[j] * du[o + j];
+                    duDot[o + j] = dg[j] * du[o + j] + g[j] * duDot[o + j];
+                }
+                double m1 = sum(dn, o, c) / c;
+                double m2 = dot(dn, nr, o, c) / c;
+                double m1d = sum(duDot, o, c) / c;
+                double m2d = (dot(duDot, nr, o, c) + dot(dn, nd, o, c)) / c;
+                double sr = inv[r];
+                for (int j = 0; j < c; j++) {
+                    double z = sr * (dn[o + j] - m1 - nr[o + j] * m2);
+                    duDot[o + j] = rho[r] * z + sr * (duDot[o + j] - m1d - nd[o + j] * m2 - nr[o + j] * m2d);
+                    dn[o + j] = z;
+                }
+            }
+            df.write(first * c, dn, len, s.f);
+            ddf.write(first * c, duDot, len, s.f);
+        });
+        return new double[][] {merge(gainSums, c), merge(shiftSums, c)};
+    }
+
     /** out = x + h f: one explicit Euler step of the flow (out may be x); a copy and a BLAS axpy. */
     static void eulerStep(INDArray x, double h, INDArray f, INDArray out) {
         if (out != x) {
@@ -349,6 +564,24 @@ final class Kernels {
         for (int i = 0; i < labels.length; i++) {
             for (int j = 0; j < k; j++) {
                 d.set(i * k + j, (p.get(i * k + j) - (labels[i] == j ? 1 : 0)) * inv);
+            }
+        }
+    }
+
+    /** out = scale (diag p - p p^T) fDot row by row: the softmax's Jacobian (the cross-entropy's Hessian) times fDot. */
+    static void softmaxHessianTimes(INDArray probabilities, INDArray fDot, double scale, INDArray out) {
+        int k = (int) probabilities.size(1);
+        int rows = (int) probabilities.size(0);
+        Flat p = Flat.of(probabilities);
+        Flat f = Flat.of(fDot);
+        Flat o = Flat.of(out);
+        for (int i = 0; i < rows; i++) {
+            double mean = 0;
+            for (int j = 0; j < k; j++) {
+                mean += p.get(i * k + j) * f.get(i * k + j);
+            }
+            for (int j = 0; j < k; j++) {
+                o.set(i * k + j, scale * p.get(i * k + j) * (f.get(i * k + j) - mean));
             }
         }
     }

@@ -48,6 +48,35 @@ public interface Layer {
         Kernels.eulerStep(p, h, v, p);
     }
 
+    /** What the tangent pass keeps for the second-order pullback; {@code output()} is the tangent of the value. */
+    interface TangentTape {
+        INDArray output();
+    }
+
+    /**
+     * The forward-mode derivative (tangent) of the layer at the point of a forward pass whose tape
+     * is given: dy = (dy/dx) dx + (dy/dtheta) dtheta, for a tangent dx of the input (null: the input
+     * is held fixed; kept by reference in the returned tape) and dtheta of the parameters (a
+     * Parameters of the same layout). Lives in the workspace (slots apart from the forward's, so
+     * the tape stays intact).
+     */
+    TangentTape tangent(Parameters w, Tape tape, INDArray dx, Parameters dtheta, Workspace workspace);
+
+    /** The input covector of a pullback and its tangent, both shaped like the input. */
+    record SecondOrder(INDArray dx, INDArray dxDot) {
+    }
+
+    /**
+     * The second-order adjoint: the pullback of dy and its derivative along the tangent of the
+     * forward pass (tangent, with dtheta) and the tangent dyDot of dy. Adds
+     * scale * d/de[(dy/dtheta)^T dy] into gradDot and returns (dy/dx)^T dy with its tangent (both
+     * null when needInput is false). ReLU's second derivative is taken as 0: its mask is fixed
+     * between kinks, so this is the Hessian almost everywhere.
+     */
+    SecondOrder backwardTangent(Parameters w, Tape tape, TangentTape tangent, INDArray dy, INDArray dyDot,
+                                Parameters dtheta, Parameters gradDot, double scale, boolean needInput,
+                                Workspace workspace);
+
     /** One line for summaries ("conv3x3 32->32, channel norm, relu"). */
     String describe();
 

@@ -180,34 +180,169 @@ public final class ResidualNetwork implements Classifier {
     /** dE/dW by the discrete adjoint sweep over a trajectory of {@link #forward} (in the same workspace). */
     public Parameters gradient(Trajectory t, double weightDecay, Workspace workspace) {
         Parameters w = t.control();
-        Parameters grad = Parameters.zeros(layout, w.dataType());
         double lossScale = 1.0 / t.batch().size();
-        List<Trajectory> parts = t.parts();
-        if (parts.isEmpty()) {
-            gradientPart(t, grad, lossScale, workspace);
-        } else {
-            // each thread pulls its part back into its own gradient; the sum is taken in part order
-            int n = parts.size();
-            Workspace[] sub = workspace.parts(n);
-            Parameters[] g = new Parameters[n];
-            g[0] = grad;
-            for (int i = 1; i < n; i++) {
-                g[i] = Parameters.zeros(layout, w.dataType());
-            }
-            workspace.parallel().chunked(n, (i, from, to) -> gradientPart(parts.get(i), g[i], lossScale, sub[i]));
-            for (int i = 1; i < n; i++) {
-                Nd4j.getBlasWrapper().level1().axpy(grad.flat().length(), 1.0, g[i].flat(), grad.flat());
-            }
-        }
+        Parameters grad = pullback(t, (part, from, ws) -> {
+            INDArray dLogits = ws.get(this, "dlogits", w.dataType(), part.probabilities().shape());
+            Kernels.crossEntropyPullback(part.probabilities(), part.batch().labels(), lossScale, dLogits);
+            return dLogits;
+        }, workspace);
         WeightDecay.addGradient(w, weightDecay, grad);
         return grad;
     }
 
-    /** The adjoint sweep of one part, its loss scaled by lossScale (1 / the whole batch's size). */
-    private void gradientPart(Trajectory t, Parameters grad, double lossScale, Workspace workspace) {
+    /**
+     * The vector-Jacobian product J^T u = sum over the batch of (d logits_i / dW)^T u_i for a
+     * covector u [b, classes] on the logits of a trajectory of {@link #forward}: the same adjoint
+     * sweep as {@link #gradient}, started from u instead of the cross-entropy's pullback.
+     */
+    public Parameters vjp(Trajectory t, INDArray logitCovector, Workspace workspace) {
+        if (logitCovector.rank() != 2 || logitCovector.size(0) != t.batch().size()
+                || logitCovector.size(1) != spec.classes()) {
+            throw new IllegalArgumentException("a covector of shape [" + t.batch().size() + ", " + spec.classes()
+                    + "] is needed, got " + java.util.Arrays.toString(logitCovector.shape()));
+        }
+        INDArray u = logitCovector.dataType() == t.control().dataType() ? logitCovector
+                : logitCovector.castTo(t.control().dataType());
+        return pullback(t, (part, from, ws) -> u.get(NDArrayIndex.interval(from, from + part.batch().size()),
+                NDArrayIndex.all()).dup('c'), workspace);
+    }
+
+    /**
+     * The Jacobian-vector product J v = d logits / dW . v [b, classes] of a trajectory of
+     * {@link #forward}, by forward-mode differentiation along the flow (exact, no step size):
+     * dx_0 = stem tangent, dx_{k+1} = dx_k + h (df/dx dx_k + df/dW v), dlogits = head tangent.
+     */
+    public INDArray jvp(Trajectory t, Parameters v, Workspace workspace) {
+        requireLayout(v);
+        Parameters dv = v.dataType() == t.control().dataType() ? v : v.castTo(t.control().dataType());
+        List<Trajectory> parts = t.parts();
+        if (parts.isEmpty()) {
+            return jvpPart(t, dv, workspace).dup('c');
+        }
+        Workspace[] sub = workspace.parts(parts.size());
+        INDArray[] out = new INDArray[parts.size()];
+        workspace.parallel().chunked(parts.size(), (i, from, to) -> out[i] = jvpPart(parts.get(i), dv, sub[i]).dup('c'));
+        return Nd4j.concat(0, out);
+    }
+
+    private INDArray jvpPart(Trajectory t, Parameters v, Workspace workspace) {
+        return tangentPart(t, v, workspace).head().output();
+    }
+
+    /** The tangent tapes of one part's sweep: stem, blocks, head (each block's input tangent in its own slot). */
+    private record TangentSweep(Layer.TangentTape stem, List<Layer.TangentTape> fields, Layer.TangentTape head) {
+    }
+
+    private TangentSweep tangentPart(Trajectory t, Parameters v, Workspace workspace) {
         Parameters w = t.control();
-        INDArray dLogits = workspace.get(this, "dlogits", w.dataType(), t.probabilities().shape());
-        Kernels.crossEntropyPullback(t.probabilities(), t.batch().labels(), lossScale, dLogits);
+        Layer.TangentTape s = stem.tangent(w, t.stemTape(), null, v, workspace);
+        INDArray dx = workspace.get(this, "tangent0", s.output().dataType(), s.output().shape());
+        dx.assign(s.output());
+        List<Layer.TangentTape> f = new ArrayList<>(fields.size());
+        for (int k = 0; k < fields.size(); k++) {
+            Layer.TangentTape tk = fields.get(k).tangent(w, t.fieldTape(k), dx, v, workspace);
+            INDArray next = workspace.get(this, "tangent" + (k + 1), dx.dataType(), dx.shape());
+            Kernels.eulerStep(dx, spec.step(), tk.output(), next);
+            f.add(tk);
+            dx = next;
+        }
+        return new TangentSweep(s, f, head.tangent(w, t.headTape(), dx, v, workspace));
+    }
+
+    /**
+     * The Hessian-vector product H v of the energy (mean cross-entropy + weight decay) of a
+     * trajectory of {@link #forward}, by the second-order adjoint (forward over reverse): the
+     * tangent sweep along v, then the adjoint sweep together with its own tangent, started from
+     * the cross-entropy's pullback (p - e_y) / b and its tangent (diag p - p p^T) J v / b. Exact for
+     * smooth activations; for ReLU the Hessian almost everywhere (the masks fixed between kinks).
+     */
+    public Parameters hessianVector(Trajectory t, Parameters v, double weightDecay, Workspace workspace) {
+        requireLayout(v);
+        Parameters w = t.control();
+        Parameters dv = v.dataType() == w.dataType() ? v : v.castTo(w.dataType());
+        Parameters out = Parameters.zeros(layout, w.dataType());
+        double lossScale = 1.0 / t.batch().size();
+        List<Trajectory> parts = t.parts();
+        if (parts.isEmpty()) {
+            hessianPart(t, dv, out, lossScale, workspace);
+        } else {
+            int n = parts.size();
+            Workspace[] sub = workspace.parts(n);
+            Parameters[] h = new Parameters[n];
+            h[0] = out;
+            for (int i = 1; i < n; i++) {
+                h[i] = Parameters.zeros(layout, w.dataType());
+            }
+            workspace.parallel().chunked(n, (i, from, to) -> hessianPart(parts.get(i), dv, h[i], lossScale, sub[i]));
+            for (int i = 1; i < n; i++) {
+                Nd4j.getBlasWrapper().level1().axpy(out.flat().length(), 1.0, h[i].flat(), out.flat());
+            }
+        }
+        WeightDecay.addGradient(dv, weightDecay, out); // the Hessian of lambda/2 |W|^2 is lambda on the decaying tensors
+        return out;
+    }
+
+    private void hessianPart(Trajectory t, Parameters v, Parameters out, double lossScale, Workspace workspace) {
+        Parameters w = t.control();
+        TangentSweep sweep = tangentPart(t, v, workspace);
+        INDArray p = t.probabilities();
+        INDArray dLogits = workspace.get(this, "dlogits", w.dataType(), p.shape());
+        INDArray dLogitsDot = workspace.get(this, "dlogitsDot", w.dataType(), p.shape());
+        Kernels.crossEntropyPullback(p, t.batch().labels(), lossScale, dLogits);
+        Kernels.softmaxHessianTimes(p, sweep.head().output(), lossScale, dLogitsDot);
+        Layer.SecondOrder top = head.backwardTangent(w, t.headTape(), sweep.head(), dLogits, dLogitsDot, v, out, 1.0,
+                true, workspace);
+        INDArray adjoint = workspace.get(this, "p", top.dx().dataType(), top.dx().shape());
+        INDArray adjointDot = workspace.get(this, "pDot", top.dx().dataType(), top.dx().shape());
+        adjoint.assign(top.dx());
+        adjointDot.assign(top.dxDot());
+        for (int k = fields.size() - 1; k >= 0; k--) {
+            // p_k = p_{k+1} + h (df/dx)^T p_{k+1}, and its tangent
+            Layer.SecondOrder o = fields.get(k).backwardTangent(w, t.fieldTape(k), sweep.fields().get(k), adjoint,
+                    adjointDot, v, out, spec.step(), true, workspace);
+            Kernels.eulerStep(adjoint, spec.step(), o.dx(), adjoint);
+            Kernels.eulerStep(adjointDot, spec.step(), o.dxDot(), adjointDot);
+        }
+        stem.backwardTangent(w, t.stemTape(), sweep.stem(), adjoint, adjointDot, v, out, 1.0, false, workspace);
+    }
+
+    /** A covector on a part's logits: the part, its first row in the whole batch, its workspace. */
+    private interface LogitCovector {
+        INDArray of(Trajectory part, int from, Workspace workspace);
+    }
+
+    /** The adjoint sweep of every part from its logit covector, summed in part order. */
+    private Parameters pullback(Trajectory t, LogitCovector covector, Workspace workspace) {
+        Parameters w = t.control();
+        Parameters grad = Parameters.zeros(layout, w.dataType());
+        List<Trajectory> parts = t.parts();
+        if (parts.isEmpty()) {
+            pullbackPart(t, covector.of(t, 0, workspace), grad, workspace);
+            return grad;
+        }
+        // each thread pulls its part back into its own gradient; the sum is taken in part order
+        int n = parts.size();
+        Workspace[] sub = workspace.parts(n);
+        int[] first = new int[n];
+        for (int i = 1; i < n; i++) {
+            first[i] = first[i - 1] + parts.get(i - 1).batch().size();
+        }
+        Parameters[] g = new Parameters[n];
+        g[0] = grad;
+        for (int i = 1; i < n; i++) {
+            g[i] = Parameters.zeros(layout, w.dataType());
+        }
+        workspace.parallel().chunked(n, (i, from, to) -> pullbackPart(parts.get(i),
+                covector.of(parts.get(i), first[i], sub[i]), g[i], sub[i]));
+        for (int i = 1; i < n; i++) {
+            Nd4j.getBlasWrapper().level1().axpy(grad.flat().length(), 1.0, g[i].flat(), grad.flat());
+        }
+        return grad;
+    }
+
+    /** The adjoint sweep of one part from a covector on its logits, added into grad. */
+    private void pullbackPart(Trajectory t, INDArray dLogits, Parameters grad, Workspace workspace) {
+        Parameters w = t.control();
         INDArray p = head.backward(w, t.headTape(), dLogits, grad, 1.0, true, workspace);
         INDArray adjoint = workspace.get(this, "p", p.dataType(), p.shape());
         adjoint.assign(p);

@@ -229,16 +229,35 @@ public final class Panels {
     /** A bar chart of one value per index (steps, layers), zero line included, in the box (x, y, w, h). */
     public static void barPlot(Graphics2D g, int x, int y, int w, int h, String title, String xLabel, String yLabel,
                                double[] values) {
+        String[] categories = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            categories[i] = String.valueOf(i);
+        }
+        groupedBarPlot(g, x, y, w, h, title, xLabel, yLabel, categories, new String[] {null}, new double[][] {values},
+                null);
+    }
+
+    /**
+     * Bars of several series side by side per category (one group per step, layer or model), zero
+     * line included, in the box (x, y, w, h). colors null: red for positive and blue for negative
+     * values (one series); otherwise one colour per series, named in a legend.
+     */
+    public static void groupedBarPlot(Graphics2D g, int x, int y, int w, int h, String title, String xLabel,
+                                      String yLabel, String[] categories, String[] seriesNames, double[][] values,
+                                      Color[] colors) {
+        boolean legend = colors != null && values.length > 1;
         int left = x + 58;
         int right = x + w - 10;
         int top = y + 22;
-        int bottom = y + h - 36;
+        int bottom = y + h - (legend ? 54 : 36);
         double lo = 0;
         double hi = 0;
-        for (double v : values) {
-            if (Double.isFinite(v)) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+        for (double[] series : values) {
+            for (double v : series) {
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
             }
         }
         if (!(hi > lo)) {
@@ -262,18 +281,40 @@ public final class Panels {
             g.drawString(tick(v), x + 2, py + 4);
         }
         int zero = bottom - (int) Math.round((0 - lo) / (hi - lo) * (bottom - top));
-        double slot = (right - left) / (double) Math.max(1, values.length);
-        for (int i = 0; i < values.length; i++) {
-            int bx = left + (int) Math.round(i * slot + 0.15 * slot);
-            int bw = Math.max(1, (int) Math.round(0.7 * slot));
-            int vy = bottom - (int) Math.round((values[i] - lo) / (hi - lo) * (bottom - top));
-            g.setColor(values[i] >= 0 ? new Color(214, 39, 40) : new Color(31, 119, 180));
-            g.fillRect(bx, Math.min(vy, zero), bw, Math.max(1, Math.abs(zero - vy)));
+        double slot = (right - left) / (double) Math.max(1, categories.length);
+        double bar = 0.7 * slot / values.length;
+        for (int i = 0; i < categories.length; i++) {
+            for (int s = 0; s < values.length; s++) {
+                double v = values[s][i];
+                if (!Double.isFinite(v)) {
+                    continue;
+                }
+                int bx = left + (int) Math.round(i * slot + 0.15 * slot + s * bar);
+                int bw = Math.max(1, (int) Math.round(bar) - (values.length > 1 ? 1 : 0));
+                int vy = bottom - (int) Math.round((v - lo) / (hi - lo) * (bottom - top));
+                g.setColor(colors != null ? colors[s % colors.length]
+                        : v >= 0 ? new Color(214, 39, 40) : new Color(31, 119, 180));
+                g.fillRect(bx, Math.min(vy, zero), bw, Math.max(1, Math.abs(zero - vy)));
+            }
             g.setColor(Color.DARK_GRAY);
-            g.drawString(String.valueOf(i), bx + bw / 2 - 3, bottom + 14);
+            int cx = left + (int) Math.round((i + 0.5) * slot);
+            g.drawString(categories[i], cx - g.getFontMetrics().stringWidth(categories[i]) / 2, bottom + 14);
         }
+        g.setColor(Color.DARK_GRAY);
         g.drawLine(left, zero, right, zero);
         g.drawString(xLabel, (left + right) / 2 - 20, bottom + 30);
         g.drawString(yLabel, left + 4, top + 12);
+        if (legend) {
+            // one line under the axis label, the series side by side
+            int lx = left;
+            int ly = bottom + 48;
+            for (int s = 0; s < values.length; s++) {
+                g.setColor(colors[s % colors.length]);
+                g.fillRect(lx, ly - 9, 10, 10);
+                g.setColor(Color.BLACK);
+                g.drawString(seriesNames[s], lx + 14, ly);
+                lx += 30 + g.getFontMetrics().stringWidth(seriesNames[s]);
+            }
+        }
     }
 }

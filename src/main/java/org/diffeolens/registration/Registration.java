@@ -222,7 +222,7 @@ public final class Registration {
     }
 
     /** Margin (voxels) added around every level's grid before padding it to an FFT-friendly size. */
-    static final int FFT_MARGIN = 3;
+    public static final int FFT_MARGIN = 3;
 
     private Deformation deform(ScalarField target, ScalarField source) {
         Object control = null;

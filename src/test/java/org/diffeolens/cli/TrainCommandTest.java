@@ -106,5 +106,9 @@ class TrainCommandTest {
         r = train("--out", dir.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--dataset"), r.err());
+
+        r = train(digits(dir, "--trajectory", "wasserstein"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("trajectory") && r.err().contains("wasserstein"), r.err());
     }
 }
