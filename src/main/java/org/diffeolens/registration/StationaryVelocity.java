@@ -15,10 +15,15 @@ import org.diffeolens.flow.VectorSpace;
  */
 public final class StationaryVelocity implements ControlledFlow<VectorField, StationaryVelocity.Trajectory> {
 
-    /** Scaling and squaring starts below this step, in voxels: the first-order error is its square. */
-    public static final double MAX_INITIAL_STEP_VOXELS = 1.0 / 32;
+    /**
+     * Scaling and squaring starts below this step, in voxels: the first-order error is its square.
+     * Linear interpolation in the squarings, not this step, bounds the accuracy: 1/8 matches an RK4
+     * flow to 0.007 voxel at 3 voxels of velocity (1/32: 0.005) with two squarings fewer, which are
+     * 70% of an SVF evaluation (3D known-truth registration 46.5 s -> 40.3 s, same end-point error).
+     */
+    public static final double MAX_INITIAL_STEP_VOXELS = 1.0 / 8;
     /** At least this many squarings, so small fields are still integrated as flows. */
-    public static final int MIN_SQUARINGS = 6;
+    public static final int MIN_SQUARINGS = 4;
     public static final int MAX_SQUARINGS = 24;
 
     /** The squarings of the inverse map and the energy terms. */
