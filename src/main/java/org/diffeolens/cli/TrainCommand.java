@@ -461,8 +461,11 @@ public final class TrainCommand implements Callable<Integer> {
         for (String layer : freeze) {
             s.put(layers.indexOf(layer), Double.POSITIVE_INFINITY);
         }
-        MetricSettings settings = new MetricSettings(MetricSettings.Kind.parse(metric),
-                damping != null ? damping : MetricSettings.DEFAULT_DAMPING, s);
+        MetricSettings.Kind kind = MetricSettings.Kind.parse(metric);
+        if (damping != null && kind != MetricSettings.Kind.COGRADIENT && kind != MetricSettings.Kind.FISHER) {
+            throw new IllegalArgumentException("--damping needs --metric cogradient or fisher, not " + kind.cliName());
+        }
+        MetricSettings settings = new MetricSettings(kind, damping != null ? damping : MetricSettings.DEFAULT_DAMPING, s);
         settings.build(network); // fails at the door for a metric the network cannot have
         return settings;
     }
