@@ -243,7 +243,8 @@ public final class TrainCommand implements Callable<Integer> {
         String title = "";
         String lossTitle = "";
         for (String g : estimators) {
-            Run r = trainOne(out, data, g, outDir.resolve(g), start);
+            // each run's wall time is its own (from the command's start, the later runs counted the earlier ones)
+            Run r = trainOne(out, data, g, outDir.resolve(g), System.nanoTime());
             curves.put(g, r.result().epochs());
             runs.put(g, r.summary());
             title = r.title().replace(", " + g, "");

@@ -50,7 +50,9 @@ class HopfieldTrainCommandTest {
 
     @Test
     void bothEstimatorsTrainTheSameNetworkIntoSubfoldersAndAComparison(@TempDir Path dir) throws Exception {
+        long start = System.nanoTime();
         TrainCommandTest.Run r = train(digits(dir, "--gradient", "adjoint,ep", "--epochs", "1", "--quiet"));
+        double total = (System.nanoTime() - start) / 1e9;
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"adjoint/summary.json", "ep/summary.json", "ep/model.ckpt", "summary.json",
             "curves.png"}) {
@@ -58,6 +60,16 @@ class HopfieldTrainCommandTest {
         }
         String json = Files.readString(dir.resolve("summary.json"));
         assertTrue(json.contains("\"runs\"") && json.contains("\"adjoint\": {") && json.contains("\"ep\": {"), json);
+        // the runs are disjoint parts of the command: their wall times add up to at most its own
+        double runs = wallSeconds(dir.resolve("adjoint/summary.json")) + wallSeconds(dir.resolve("ep/summary.json"));
+        assertTrue(runs <= total, "runs' wall seconds " + runs + " within the command's " + total);
+    }
+
+    private static double wallSeconds(Path summary) throws java.io.IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"wallSeconds\": ([0-9.eE+-]+)")
+                .matcher(Files.readString(summary));
+        assertTrue(m.find(), summary + " records wallSeconds");
+        return Double.parseDouble(m.group(1));
     }
 
     @Test
