@@ -229,6 +229,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private int train(PrintWriter out) throws IOException {
         long start = System.nanoTime();
+        refuseOptionsOfTheOtherFamily();
         TrainTest data = load();
         List<String> estimators = List.copyOf(new java.util.LinkedHashSet<>(gradients));
         if (estimators.size() == 1) {
@@ -338,6 +339,24 @@ public final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return new Run(result, summary, title, lossTitle(network));
+    }
+
+    /** A residual net's architecture options with --net hopfield, or the Hopfield options without it: not ignored. */
+    private void refuseOptionsOfTheOtherFamily() {
+        CommandLine.ParseResult parsed = commandSpec == null ? null : commandSpec.commandLine().getParseResult();
+        if (parsed == null) {
+            return;
+        }
+        boolean hopfieldNet = kind.equalsIgnoreCase(HopfieldSpec.FAMILY);
+        List<String> others = hopfieldNet
+                ? List.of("--depth", "--width", "--step", "--activation", "--input-stride", "--no-norm")
+                : List.of("--hidden", "--rho", "--relaxation-iterations", "--relaxation-tolerance");
+        for (String option : others) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + (hopfieldNet ? " is an option of the residual nets, not of "
+                        + "--net hopfield" : " is an option of --net hopfield, not of --net " + kind));
+            }
+        }
     }
 
     /** The network the options describe. */
