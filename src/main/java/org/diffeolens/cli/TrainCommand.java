@@ -229,6 +229,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private int train(PrintWriter out) throws IOException {
         long start = System.nanoTime();
+        refuseOptionsOfTheOtherFamily();
         TrainTest data = load();
         List<String> estimators = List.copyOf(new java.util.LinkedHashSet<>(gradients));
         if (estimators.size() == 1) {
@@ -243,7 +244,8 @@ public final class TrainCommand implements Callable<Integer> {
         String title = "";
         String lossTitle = "";
         for (String g : estimators) {
-            Run r = trainOne(out, data, g, outDir.resolve(g), start);
+            // each run's wall time is its own (from the command's start, the later runs counted the earlier ones)
+            Run r = trainOne(out, data, g, outDir.resolve(g), System.nanoTime());
             curves.put(g, r.result().epochs());
             runs.put(g, r.summary());
             title = r.title().replace(", " + g, "");
@@ -337,6 +339,24 @@ public final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return new Run(result, summary, title, lossTitle(network));
+    }
+
+    /** A residual net's architecture options with --net hopfield, or the Hopfield options without it: not ignored. */
+    private void refuseOptionsOfTheOtherFamily() {
+        CommandLine.ParseResult parsed = commandSpec == null ? null : commandSpec.commandLine().getParseResult();
+        if (parsed == null) {
+            return;
+        }
+        boolean hopfieldNet = kind.equalsIgnoreCase(HopfieldSpec.FAMILY);
+        List<String> others = hopfieldNet
+                ? List.of("--depth", "--width", "--step", "--activation", "--input-stride", "--no-norm")
+                : List.of("--hidden", "--rho", "--relaxation-iterations", "--relaxation-tolerance");
+        for (String option : others) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + (hopfieldNet ? " is an option of the residual nets, not of "
+                        + "--net hopfield" : " is an option of --net hopfield, not of --net " + kind));
+            }
+        }
     }
 
     /** The network the options describe. */
@@ -461,8 +481,11 @@ public final class TrainCommand implements Callable<Integer> {
         for (String layer : freeze) {
             s.put(layers.indexOf(layer), Double.POSITIVE_INFINITY);
         }
-        MetricSettings settings = new MetricSettings(MetricSettings.Kind.parse(metric),
-                damping != null ? damping : MetricSettings.DEFAULT_DAMPING, s);
+        MetricSettings.Kind kind = MetricSettings.Kind.parse(metric);
+        if (damping != null && kind != MetricSettings.Kind.COGRADIENT && kind != MetricSettings.Kind.FISHER) {
+            throw new IllegalArgumentException("--damping needs --metric cogradient or fisher, not " + kind.cliName());
+        }
+        MetricSettings settings = new MetricSettings(kind, damping != null ? damping : MetricSettings.DEFAULT_DAMPING, s);
         settings.build(network); // fails at the door for a metric the network cannot have
         return settings;
     }

@@ -139,7 +139,7 @@ public record Checkpoint(Architecture spec, TrainingConfig config, int epoch, Pa
         p.setProperty("config.schedule", config.schedule().name());
         p.setProperty("config.weightDecay", Double.toString(config.weightDecay()));
         p.setProperty("config.threads", Integer.toString(config.threads()));
-        config.gradient().asMap().forEach((k, v) -> p.setProperty("config.gradient." + k, String.valueOf(v)));
+        config.gradient().asStrings().forEach((k, v) -> p.setProperty("config.gradient." + k, v));
         config.metric().asStrings().forEach((k, v) -> p.setProperty("config.metric." + k, v));
         p.setProperty("epoch", Integer.toString(epoch));
         for (int i = 0; i < history.size(); i++) {

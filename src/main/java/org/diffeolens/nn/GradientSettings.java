@@ -91,7 +91,22 @@ public record GradientSettings(Estimator estimator, double beta, boolean symmetr
         return m;
     }
 
-    /** The inverse of {@link #asMap} (absent keys: the adjoint, as before there was a choice). */
+    /**
+     * Every setting as flat strings (the checkpoint header): beta and nudging also for the adjoint,
+     * which ignores them but whose configuration must come back equal for a resume.
+     */
+    public Map<String, String> asStrings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("gradient", estimator.cliName());
+        m.put("beta", Double.toString(beta));
+        m.put("nudging", symmetric ? "symmetric" : "one-sided");
+        return m;
+    }
+
+    /**
+     * The inverse of {@link #asMap} and {@link #asStrings} (absent keys: the adjoint, as before there
+     * was a choice).
+     */
     public static GradientSettings parse(UnaryOperator<String> get) {
         String e = get.apply("gradient");
         if (e == null) {

@@ -211,11 +211,14 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
         return grad;
     }
 
-    /** C reads the logits alone: the mean cross-entropy. */
+    /**
+     * C reads the logits alone: the mean cross-entropy. The probabilities are scratch in a slot of
+     * the class, not of this form: the trainer makes a form per mini-batch on one workspace.
+     */
     @Override
     public double cost(Parameters theta, Parameters s) {
         INDArray z = s.get(last);
-        INDArray p = workspace.get(this, "probabilities", z.dataType(), z.shape());
+        INDArray p = workspace.get(ResidualEnergyForm.class, "probabilities", z.dataType(), z.shape());
         return Kernels.softmaxCrossEntropy(z, batch.labels(), p);
     }
 
@@ -229,7 +232,7 @@ final class ResidualEnergyForm implements EnergyForm<Parameters, Parameters> {
     /** dC/dz = (softmax(z) - onehot) / B into out. */
     private void costGradient(Parameters s, INDArray out) {
         INDArray z = s.get(last);
-        INDArray p = workspace.get(this, "probabilities", z.dataType(), z.shape());
+        INDArray p = workspace.get(ResidualEnergyForm.class, "probabilities", z.dataType(), z.shape());
         Kernels.softmaxCrossEntropy(z, batch.labels(), p);
         Kernels.crossEntropyPullback(p, batch.labels(), 1.0 / batch.size(), out);
     }

@@ -1,6 +1,7 @@
 package org.diffeolens.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.diffeolens.cli.TrainCommandTest.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +51,9 @@ class HopfieldTrainCommandTest {
 
     @Test
     void bothEstimatorsTrainTheSameNetworkIntoSubfoldersAndAComparison(@TempDir Path dir) throws Exception {
+        long start = System.nanoTime();
         TrainCommandTest.Run r = train(digits(dir, "--gradient", "adjoint,ep", "--epochs", "1", "--quiet"));
+        double total = (System.nanoTime() - start) / 1e9;
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"adjoint/summary.json", "ep/summary.json", "ep/model.ckpt", "summary.json",
             "curves.png"}) {
@@ -58,6 +61,16 @@ class HopfieldTrainCommandTest {
         }
         String json = Files.readString(dir.resolve("summary.json"));
         assertTrue(json.contains("\"runs\"") && json.contains("\"adjoint\": {") && json.contains("\"ep\": {"), json);
+        // the runs are disjoint parts of the command: their wall times add up to at most its own
+        double runs = wallSeconds(dir.resolve("adjoint/summary.json")) + wallSeconds(dir.resolve("ep/summary.json"));
+        assertTrue(runs <= total, "runs' wall seconds " + runs + " within the command's " + total);
+    }
+
+    private static double wallSeconds(Path summary) throws java.io.IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"wallSeconds\": ([0-9.eE+-]+)")
+                .matcher(Files.readString(summary));
+        assertTrue(m.find(), summary + " records wallSeconds");
+        return Double.parseDouble(m.group(1));
     }
 
     @Test
@@ -80,5 +93,29 @@ class HopfieldTrainCommandTest {
         r = train(digits(dir, "--gradient", "adjoint,ep", "--resume", dir.resolve("x.ckpt").toString()));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--resume"), r.err());
+    }
+
+    @Test
+    void optionsOfTheOtherNetworkFamilyExitWith2InsteadOfBeingIgnored(@TempDir Path dir) {
+        // a residual net's architecture options with --net hopfield, and the Hopfield options with a residual net
+        String[][] cases = {{"--depth", "5"}, {"--width", "8"}, {"--activation", "tanh"}, {"--no-norm"}};
+        for (String[] c : cases) {
+            List<String> a = new ArrayList<>(List.of(c));
+            a.addAll(List.of("--epochs", "1", "--quiet"));
+            TrainCommandTest.Run r = train(digits(dir.resolve(c[0].substring(2)), a.toArray(String[]::new)));
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().contains(c[0]) && r.err().contains("--net hopfield"), r.err());
+        }
+        String[][] residual = {{"--hidden", "8"}, {"--rho", "hard-sigmoid"}, {"--relaxation-iterations", "5"}};
+        for (String[] c : residual) {
+            List<String> a = new ArrayList<>(List.of("--dataset", "digits", "--data-dir",
+                    Tolerances.testData("datasets/digits").toString(), "--net", "dense", "--epochs", "1", "--quiet", "--out",
+                    dir.resolve("dense").toString()));
+            a.addAll(List.of(c));
+            TrainCommandTest.Run r = train(a.toArray(String[]::new));
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().contains(c[0]) && r.err().contains("--net hopfield"), r.err());
+        }
+        assertFalse(Files.exists(dir.resolve("dense")), "nothing written");
     }
 }

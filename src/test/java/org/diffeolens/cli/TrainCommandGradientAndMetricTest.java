@@ -74,6 +74,8 @@ class TrainCommandGradientAndMetricTest {
             {"--beta", "0.01"}, {"--beta", "--gradient ep"},
             {"--metric", "newton"}, {"metric", "newton"},
             {"--metric", "fisher", "--damping", "-1"}, {"damping", "-1"},
+            {"--metric", "layer", "--damping", "0.5"}, {"--damping", "--metric cogradient or fisher"},
+            {"--damping", "0.5"}, {"--damping", "not identity"},
             {"--metric", "layer", "--freeze", "9"}, {"layer index 9", "out of range"},
             {"--metric", "layer", "--freeze", "tail"}, {"no layer 'tail'", "stem"},
             {"--freeze", "0"}, {"--metric layer", "identity"},

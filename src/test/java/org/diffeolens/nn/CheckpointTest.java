@@ -44,6 +44,20 @@ class CheckpointTest {
     }
 
     @Test
+    void everyGradientSettingRoundTrips(@TempDir Path dir) throws IOException {
+        // the trainer resumes only the configuration it was given: an adjoint run's settings carry a
+        // beta and a nudging too (the CLI gives a Hopfield adjoint run beta 0.01), and must come back
+        Checkpoint c = sample();
+        for (GradientSettings g : new GradientSettings[] {new GradientSettings(GradientSettings.Estimator.ADJOINT,
+                0.01, false), GradientSettings.equilibriumPropagation(0.002, false)}) {
+            TrainingConfig config = c.config().withGradient(g);
+            Path f = dir.resolve(g.estimator().cliName() + ".ckpt");
+            new Checkpoint(c.spec(), config, c.epoch(), c.parameters(), c.optimizer(), c.history()).save(f);
+            assertEquals(config, Checkpoint.load(f).config());
+        }
+    }
+
+    @Test
     void damagedCheckpointsAreRefusedWithTheFileName(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("c.ckpt");
         sample().save(f);

@@ -175,4 +175,23 @@ class ResidualEquilibriumPropagationTest {
         // the threads only reorder sums: round-off of the states (1e-16) over the nudge (beta/B ~ 1e-3)
         assertEquals(0, distance(a, b) / a.norm2Number().doubleValue(), 1e-10);
     }
+
+    @Test
+    void theEnergyFormsOfSuccessiveBatchesReuseOneWorkspace() {
+        // the trainer makes a flow (and its penalty form) per mini-batch on one workspace: the form's
+        // scratch arrays must be the same slots every step, not new ones kept (with the batch) forever
+        NetworkSpec spec = NetworkSpec.dense(new int[] {3, 3, 1}, 3, 5, 2, Activation.TANH);
+        ResidualNetwork net = new ResidualNetwork(spec);
+        Parameters w = net.initialize(1, DataType.DOUBLE);
+        Workspace ws = new Workspace(Parallel.serial());
+        EquilibriumPropagation<Parameters> ep = new EquilibriumPropagation<>(1e-3, true, 5, 1e-12, false);
+        long[] bytes = new long[4];
+        for (int i = 0; i < bytes.length; i++) {
+            Batch b = NetworkFixtures.randomBatch(8, spec.inputShape(), spec.classes(), i, DataType.DOUBLE);
+            ep.evaluate(net.on(b, 0, ws), w);
+            bytes[i] = ws.bytes();
+        }
+        assertEquals(bytes[0], bytes[bytes.length - 1], "workspace bytes after each batch "
+                + java.util.Arrays.toString(bytes));
+    }
 }
