@@ -274,7 +274,6 @@ public final class TrainCommand implements Callable<Integer> {
             network = build(from.spec());
             config = from.config();
         }
-        Files.createDirectories(folder);
         if (!quiet) {
             out.println("diffeolens train: " + data.train() + ", test " + data.test().size() + " samples, gradient by "
                     + config.gradient().estimator().cliName());
@@ -316,6 +315,7 @@ public final class TrainCommand implements Callable<Integer> {
             boolean bars = terminal != null ? terminal : System.console() != null;
             trainer.addListener(new TrainProgress(out, bars ? System.err : null));
         }
+        Files.createDirectories(folder); // only now: every option was checked above
         // an interrupted run continues from its last checkpoint-epoch<N>.ckpt with --resume
         TrainingResult result = from == null ? trainer.fit(data.train(), data.test())
                 : trainer.resume(from, data.train(), data.test());

@@ -118,4 +118,16 @@ class HopfieldTrainCommandTest {
         }
         assertFalse(Files.exists(dir.resolve("dense")), "nothing written");
     }
+
+    @Test
+    void aResidualOnlyOptionExitsWith2BeforeTheOutputFolderExists(@TempDir Path dir) {
+        Path out = dir.resolve("run");
+        TrainCommandTest.Run r = train(digits(out, "--lens"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--lens"), r.err());
+        r = train(digits(out, "--trajectory", "fisher"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("fisher"), r.err());
+        assertFalse(Files.exists(out), "nothing written for a refused run");
+    }
 }
