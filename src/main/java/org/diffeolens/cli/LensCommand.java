@@ -193,7 +193,12 @@ final class LensCommand implements Callable<Integer> {
             throw new BadInputException(run.resolve("summary.json") + ": has no trajectory section (written by "
                     + "'diffeolens register' since the lens exists); register again to record it");
         }
-        List<Map<String, Object>> levels = (List<Map<String, Object>>) m.get("levels");
+        List<Map<String, Object>> levels = m.get("levels") instanceof List<?> l ? (List<Map<String, Object>>) l
+                : List.of();
+        if (levels.isEmpty()) {
+            throw new BadInputException(run.resolve("summary.json") + ": its trajectory records no iterations of the "
+                    + "diffeomorphic stage (registered with --iterations 0, or cancelled before it): nothing to draw");
+        }
         List<TrajectoryCurve> curves = new ArrayList<>();
         for (Map<String, Object> level : levels) {
             curves.add(TrajectoryCurve.fromMap("level " + ((Number) level.get("level")).intValue(), level));

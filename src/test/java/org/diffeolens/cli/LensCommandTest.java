@@ -197,6 +197,21 @@ class LensCommandTest {
     }
 
     @Test
+    void aRegistrationWithoutIterationsHasNoTrajectoryAndExitsWith2(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("reg");
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new String[] {"register", "--fixed", Tolerances.testData("RatLungSlice1.mha").toString(),
+            "--moving", Tolerances.testData("RatLungSlice2.mha").toString(), "--out", run.toString(), "--method",
+            "lddmm", "--iterations", "0", "--levels", "1", "--affine", "none", "--threads", "2", "--quiet"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(0, code, err.toString());
+        Run r = lens("--run", run.toString(), "--what", "trajectory");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("no iterations"), r.err());
+        assertTrue(!Files.exists(run.resolve("lens.json")), "nothing written");
+    }
+
+    @Test
     void badTrainingFoldersAndOptionsExitWith2NamingTheCause(@TempDir Path dir) throws Exception {
         Path copy = dir.resolve("run");
         Files.createDirectories(copy);
