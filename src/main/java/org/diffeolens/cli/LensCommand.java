@@ -114,6 +114,9 @@ final class LensCommand implements Callable<Integer> {
             throw new BadInputException("--what must be trajectory, sensitivity, fisher, hessian or bic, got '"
                     + what + "'");
         }
+        if (testSamples != null && testSamples < 1) {
+            throw new BadInputException("--test-samples must be >= 1, got " + testSamples);
+        }
         if (runs.size() > 1 && !kind.equals("bic")) {
             throw new BadInputException("several --run are compared by --what bic only; --what " + kind
                     + " takes one run");

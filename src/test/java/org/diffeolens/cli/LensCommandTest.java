@@ -233,6 +233,13 @@ class LensCommandTest {
         assertEquals(2, two.code());
         assertTrue(two.err().contains("bic"), two.err());
 
+        for (String n : new String[] {"0", "-5"}) {
+            // no test sample to score: a loss and an accuracy of 0/0
+            Run none = lens("--run", shallow.toString(), "--what", "sensitivity", "--test-samples", n);
+            assertEquals(2, none.code(), none.err());
+            assertTrue(none.err().contains("--test-samples") && none.err().contains(n), none.err());
+        }
+
         Run noData = lens("--run", shallow.toString(), "--what", "sensitivity", "--data-dir",
                 dir.resolve("nowhere").toString());
         assertEquals(2, noData.code());
