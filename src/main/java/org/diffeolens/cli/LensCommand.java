@@ -381,16 +381,24 @@ final class LensCommand implements Callable<Integer> {
         return list;
     }
 
+    private static String folderName(Path run) {
+        Path name = run.toAbsolutePath().normalize().getFileName();
+        return name == null ? run.toAbsolutePath().normalize().toString() : name.toString();
+    }
+
     private int bic(String kind) throws Exception {
         List<ModelSelection.Entry> entries = new ArrayList<>();
         Map<String, Integer> names = new LinkedHashMap<>();
+        for (Path run : runs) {
+            names.merge(folderName(run), 1, Integer::sum);
+        }
         for (Path run : runs) {
             if (RunFolder.of(run) != RunFolder.TRAINING) {
                 throw new BadInputException("--what bic applies to training runs; " + run + " is a registration");
             }
             TrainingRun t = openTraining(run);
-            String name = run.toAbsolutePath().normalize().getFileName().toString();
-            names.merge(name, 1, Integer::sum);
+            // a folder name that several runs share (runs/a/model, runs/b/model) would leave the best unnamed
+            String name = names.get(folderName(run)) > 1 ? run.toAbsolutePath().normalize().toString() : folderName(run);
             ModelSelection.Entry e = ModelSelection.of(name, t.network(), t.parameters(), data(t),
                     t.checkpoint().config().weightDecay(), settings(), parallel());
             entries.add(e);

@@ -165,6 +165,33 @@ class LensCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void bicNamesRunsInFoldersOfTheSameNameApart(@TempDir Path dir) throws Exception {
+        List<Path> copies = new ArrayList<>();
+        for (Path from : new Path[] {deep, shallow}) {
+            Path to = dir.resolve(from.getFileName().toString()).resolve("run");
+            Files.createDirectories(to);
+            for (String f : new String[] {"summary.json", "model.ckpt"}) {
+                Files.copy(from.resolve(f), to.resolve(f));
+            }
+            copies.add(to);
+        }
+        Path out = dir.resolve("bic");
+        Run r = lens("--what", "bic", "--run", copies.get(0).toString(), "--run", copies.get(1).toString(), "--out",
+                out.toString(), "--samples", "64", "--top", "3", "--lanczos-steps", "12", "--probes", "2");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> bic = (Map<String, Object>) lensJson(out).get("bic");
+        List<Object> models = (List<Object>) bic.get("models");
+        String first = (String) ((Map<String, Object>) models.get(0)).get("name");
+        String second = (String) ((Map<String, Object>) models.get(1)).get("name");
+        assertTrue(!first.equals(second), "both runs are named " + first);
+        // the best by BIC (k = parameters) names the one run that has it
+        int best = number(((Map<String, Object>) models.get(0)).get("bic"))
+                < number(((Map<String, Object>) models.get(1)).get("bic")) ? 0 : 1;
+        assertEquals(best == 0 ? first : second, bic.get("bestByBic"));
+    }
+
+    @Test
     void theEpochLensWroteItsFiguresDuringTraining() throws Exception {
         for (String f : new String[] {"lens-trajectory.png", "lens-sensitivity.png", "lens-spectrum.png"}) {
             assertTrue(Files.isRegularFile(deep.resolve(f)), f);
