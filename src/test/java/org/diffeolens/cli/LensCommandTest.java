@@ -201,6 +201,22 @@ class LensCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aResumedRunKeepsTheEpochLensOfTheEpochsBeforeItsCheckpoint(@TempDir Path dir) throws Exception {
+        Path copy = dir.resolve("resumed");
+        Files.createDirectories(copy);
+        for (String f : new String[] {"summary.json", "lens.json", "checkpoint-epoch1.ckpt"}) {
+            Files.copy(deep.resolve(f), copy.resolve(f));
+        }
+        List<Object> before = (List<Object>) ((Map<String, Object>) lensJson(deep).get("epochs")).get("epochs");
+        train(copy, 2, "--trajectory", "fisher", "--lens", "--resume", copy.resolve("checkpoint-epoch1.ckpt").toString());
+        List<Object> after = (List<Object>) ((Map<String, Object>) lensJson(copy).get("epochs")).get("epochs");
+        assertEquals(2, after.size(), "epoch 1 from before the checkpoint, epoch 2 after it: " + after);
+        assertEquals(before.get(0), after.get(0), "epoch 1 as the first run measured it");
+        assertEquals(2, number(((Map<String, Object>) after.get(1)).get("epoch")));
+    }
+
+    @Test
     void aFolderThatIsNeitherKindOfRunExitsWith2AndSaysWhatARunFolderHolds(@TempDir Path dir) throws Exception {
         Run empty = lens("--run", dir.toString());
         assertEquals(2, empty.code());
