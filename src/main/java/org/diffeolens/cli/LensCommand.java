@@ -363,7 +363,13 @@ final class LensCommand implements Callable<Integer> {
     private static List<LensFigures.SpectrumSeries> spectraOnFile(Path dir, String except) throws IOException {
         List<LensFigures.SpectrumSeries> list = new ArrayList<>();
         Path file = dir.resolve("lens.json");
-        if (!Files.isRegularFile(file) || !(Json.parse(Files.readString(file)) instanceof Map<?, ?> m)) {
+        Object parsed;
+        try {
+            parsed = Files.isRegularFile(file) ? Json.parse(Files.readString(file)) : null;
+        } catch (IllegalArgumentException damaged) {
+            return list; // LensOutput.write names the file and what to do about it
+        }
+        if (!(parsed instanceof Map<?, ?> m)) {
             return list;
         }
         for (String kind : new String[] {"fisher", "hessian"}) {

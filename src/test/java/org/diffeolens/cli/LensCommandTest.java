@@ -283,6 +283,17 @@ class LensCommandTest {
             assertTrue(none.err().contains("--test-samples") && none.err().contains(n), none.err());
         }
 
+        Path model = dir.resolve("damaged-lens");
+        Files.createDirectories(model);
+        Files.copy(shallow.resolve("summary.json"), model.resolve("summary.json"));
+        Files.copy(shallow.resolve("model.ckpt"), model.resolve("model.ckpt"));
+        Files.writeString(model.resolve("lens.json"), "garbage");
+        Run damagedLens = lens("--run", model.toString(), "--what", "fisher", "--samples", "16", "--top", "2",
+                "--lanczos-steps", "4");
+        assertEquals(2, damagedLens.code(), damagedLens.err());
+        assertTrue(damagedLens.err().contains("lens.json: is not valid JSON"), damagedLens.err());
+        assertEquals("garbage", Files.readString(model.resolve("lens.json")), "left as it was");
+
         Run noData = lens("--run", shallow.toString(), "--what", "sensitivity", "--data-dir",
                 dir.resolve("nowhere").toString());
         assertEquals(2, noData.code());
