@@ -114,6 +114,9 @@ final class LensCommand implements Callable<Integer> {
             throw new BadInputException("--what must be trajectory, sensitivity, fisher, hessian or bic, got '"
                     + what + "'");
         }
+        if (testSamples != null && testSamples < 1) {
+            throw new BadInputException("--test-samples must be >= 1, got " + testSamples);
+        }
         if (runs.size() > 1 && !kind.equals("bic")) {
             throw new BadInputException("several --run are compared by --what bic only; --what " + kind
                     + " takes one run");
@@ -193,7 +196,12 @@ final class LensCommand implements Callable<Integer> {
             throw new BadInputException(run.resolve("summary.json") + ": has no trajectory section (written by "
                     + "'diffeolens register' since the lens exists); register again to record it");
         }
-        List<Map<String, Object>> levels = (List<Map<String, Object>>) m.get("levels");
+        List<Map<String, Object>> levels = m.get("levels") instanceof List<?> l ? (List<Map<String, Object>>) l
+                : List.of();
+        if (levels.isEmpty()) {
+            throw new BadInputException(run.resolve("summary.json") + ": its trajectory records no iterations of the "
+                    + "diffeomorphic stage (registered with --iterations 0, or cancelled before it): nothing to draw");
+        }
         List<TrajectoryCurve> curves = new ArrayList<>();
         for (Map<String, Object> level : levels) {
             curves.add(TrajectoryCurve.fromMap("level " + ((Number) level.get("level")).intValue(), level));
@@ -355,7 +363,13 @@ final class LensCommand implements Callable<Integer> {
     private static List<LensFigures.SpectrumSeries> spectraOnFile(Path dir, String except) throws IOException {
         List<LensFigures.SpectrumSeries> list = new ArrayList<>();
         Path file = dir.resolve("lens.json");
-        if (!Files.isRegularFile(file) || !(Json.parse(Files.readString(file)) instanceof Map<?, ?> m)) {
+        Object parsed;
+        try {
+            parsed = Files.isRegularFile(file) ? Json.parse(Files.readString(file)) : null;
+        } catch (IllegalArgumentException damaged) {
+            return list; // LensOutput.write names the file and what to do about it
+        }
+        if (!(parsed instanceof Map<?, ?> m)) {
             return list;
         }
         for (String kind : new String[] {"fisher", "hessian"}) {
@@ -373,16 +387,24 @@ final class LensCommand implements Callable<Integer> {
         return list;
     }
 
+    private static String folderName(Path run) {
+        Path name = run.toAbsolutePath().normalize().getFileName();
+        return name == null ? run.toAbsolutePath().normalize().toString() : name.toString();
+    }
+
     private int bic(String kind) throws Exception {
         List<ModelSelection.Entry> entries = new ArrayList<>();
         Map<String, Integer> names = new LinkedHashMap<>();
+        for (Path run : runs) {
+            names.merge(folderName(run), 1, Integer::sum);
+        }
         for (Path run : runs) {
             if (RunFolder.of(run) != RunFolder.TRAINING) {
                 throw new BadInputException("--what bic applies to training runs; " + run + " is a registration");
             }
             TrainingRun t = openTraining(run);
-            String name = run.toAbsolutePath().normalize().getFileName().toString();
-            names.merge(name, 1, Integer::sum);
+            // a folder name that several runs share (runs/a/model, runs/b/model) would leave the best unnamed
+            String name = names.get(folderName(run)) > 1 ? run.toAbsolutePath().normalize().toString() : folderName(run);
             ModelSelection.Entry e = ModelSelection.of(name, t.network(), t.parameters(), data(t),
                     t.checkpoint().config().weightDecay(), settings(), parallel());
             entries.add(e);

@@ -3,6 +3,7 @@ package org.diffeolens.lens;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +59,43 @@ public final class EpochLens implements TrainingListener {
     @Override
     public void onStart(Plan plan) {
         stepsPerEpoch = plan.stepsPerEpoch();
+        if (plan.firstEpoch() > 0) {
+            restore(plan.firstEpoch());
+        }
+    }
+
+    /**
+     * A resumed run continues the lens of the epochs up to its checkpoint, which lens.json's "epochs"
+     * section holds (a folder without it, or a damaged one, starts afresh).
+     */
+    private void restore(int lastEpoch) {
+        Path file = dir.resolve("lens.json");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            if (!(Json.parse(Files.readString(file)) instanceof Map<?, ?> all && all.get("epochs") instanceof Map<?, ?> s
+                    && s.get("epochs") instanceof List<?> list)) {
+                return;
+            }
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> e && e.get("epoch") instanceof Number n && n.intValue() <= lastEpoch
+                        && e.get("fisherTop") instanceof List<?> top && !top.isEmpty()
+                        && e.get("fisherRaoNormSquared") instanceof Number rao) {
+                    double[] drop = TrajectoryCurve.numbers(e.get("reinitializedAccuracyChange"));
+                    for (int k = 0; k < drop.length; k++) {
+                        drop[k] *= 100;
+                    }
+                    epochs.add(e);
+                    reinitialized.add(drop);
+                    fisher.add(new double[] {n.intValue(), TrajectoryCurve.numbers(top)[0], rao.doubleValue()});
+                }
+            }
+        } catch (IOException | IllegalArgumentException unreadable) {
+            epochs.clear();
+            reinitialized.clear();
+            fisher.clear();
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.diffeolens.registration.FlowContext;
 import org.diffeolens.registration.GeodesicShooting;
 import org.diffeolens.registration.Lddmm;
 import org.diffeolens.registration.RegistrationListener;
+import org.diffeolens.registration.ShootingEnergyForm;
 import org.diffeolens.registration.StationaryVelocity;
 import org.diffeolens.registration.VelocityPath;
 
@@ -68,7 +69,8 @@ public final class RegistrationLens implements RegistrationListener {
     /** The method's metric on changes of its control, or null for controls without one. */
     static ControlNorm<?> normFor(ControlledFlow<?, ?> flow, FlowContext ctx) {
         Kernel k = ctx.kernel();
-        if (flow instanceof GeodesicShooting) {
+        // with --gradient ep the minimizer runs the shooting's energy form: the same control and metric
+        if (flow instanceof GeodesicShooting || flow instanceof ShootingEnergyForm) {
             return momentumNorm(ctx);
         }
         if (flow instanceof StationaryVelocity) {
@@ -124,6 +126,9 @@ public final class RegistrationLens implements RegistrationListener {
     static double[] kinetic(ControlledFlow<?, ?> flow, FlowContext ctx, Object control) {
         if (control instanceof ScalarField p0 && flow instanceof GeodesicShooting shooting) {
             return kineticEnergies(shooting.forward(p0), ctx.kernel());
+        }
+        if (control instanceof ScalarField p0 && flow instanceof ShootingEnergyForm form) {
+            return kineticEnergies(form.forward(p0), ctx.kernel());
         }
         if (control instanceof VelocityPath path && flow instanceof Lddmm) {
             return kineticEnergies(path, ctx.kernel());

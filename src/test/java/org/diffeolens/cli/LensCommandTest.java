@@ -165,12 +165,55 @@ class LensCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void bicNamesRunsInFoldersOfTheSameNameApart(@TempDir Path dir) throws Exception {
+        List<Path> copies = new ArrayList<>();
+        for (Path from : new Path[] {deep, shallow}) {
+            Path to = dir.resolve(from.getFileName().toString()).resolve("run");
+            Files.createDirectories(to);
+            for (String f : new String[] {"summary.json", "model.ckpt"}) {
+                Files.copy(from.resolve(f), to.resolve(f));
+            }
+            copies.add(to);
+        }
+        Path out = dir.resolve("bic");
+        Run r = lens("--what", "bic", "--run", copies.get(0).toString(), "--run", copies.get(1).toString(), "--out",
+                out.toString(), "--samples", "64", "--top", "3", "--lanczos-steps", "12", "--probes", "2");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> bic = (Map<String, Object>) lensJson(out).get("bic");
+        List<Object> models = (List<Object>) bic.get("models");
+        String first = (String) ((Map<String, Object>) models.get(0)).get("name");
+        String second = (String) ((Map<String, Object>) models.get(1)).get("name");
+        assertTrue(!first.equals(second), "both runs are named " + first);
+        // the best by BIC (k = parameters) names the one run that has it
+        int best = number(((Map<String, Object>) models.get(0)).get("bic"))
+                < number(((Map<String, Object>) models.get(1)).get("bic")) ? 0 : 1;
+        assertEquals(best == 0 ? first : second, bic.get("bestByBic"));
+    }
+
+    @Test
     void theEpochLensWroteItsFiguresDuringTraining() throws Exception {
         for (String f : new String[] {"lens-trajectory.png", "lens-sensitivity.png", "lens-spectrum.png"}) {
             assertTrue(Files.isRegularFile(deep.resolve(f)), f);
         }
         Object epochs = ((Map<?, ?>) lensJson(deep).get("epochs")).get("epochs");
         assertEquals(2, ((List<?>) epochs).size());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aResumedRunKeepsTheEpochLensOfTheEpochsBeforeItsCheckpoint(@TempDir Path dir) throws Exception {
+        Path copy = dir.resolve("resumed");
+        Files.createDirectories(copy);
+        for (String f : new String[] {"summary.json", "lens.json", "checkpoint-epoch1.ckpt"}) {
+            Files.copy(deep.resolve(f), copy.resolve(f));
+        }
+        List<Object> before = (List<Object>) ((Map<String, Object>) lensJson(deep).get("epochs")).get("epochs");
+        train(copy, 2, "--trajectory", "fisher", "--lens", "--resume", copy.resolve("checkpoint-epoch1.ckpt").toString());
+        List<Object> after = (List<Object>) ((Map<String, Object>) lensJson(copy).get("epochs")).get("epochs");
+        assertEquals(2, after.size(), "epoch 1 from before the checkpoint, epoch 2 after it: " + after);
+        assertEquals(before.get(0), after.get(0), "epoch 1 as the first run measured it");
+        assertEquals(2, number(((Map<String, Object>) after.get(1)).get("epoch")));
     }
 
     @Test
@@ -197,6 +240,21 @@ class LensCommandTest {
     }
 
     @Test
+    void aRegistrationWithoutIterationsHasNoTrajectoryAndExitsWith2(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("reg");
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new String[] {"register", "--fixed", Tolerances.testData("RatLungSlice1.mha").toString(),
+            "--moving", Tolerances.testData("RatLungSlice2.mha").toString(), "--out", run.toString(), "--method",
+            "lddmm", "--iterations", "0", "--levels", "1", "--affine", "none", "--threads", "2", "--quiet"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(0, code, err.toString());
+        Run r = lens("--run", run.toString(), "--what", "trajectory");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("no iterations"), r.err());
+        assertTrue(!Files.exists(run.resolve("lens.json")), "nothing written");
+    }
+
+    @Test
     void badTrainingFoldersAndOptionsExitWith2NamingTheCause(@TempDir Path dir) throws Exception {
         Path copy = dir.resolve("run");
         Files.createDirectories(copy);
@@ -217,6 +275,24 @@ class LensCommandTest {
         Run two = lens("--run", shallow.toString(), "--run", deep.toString(), "--what", "fisher");
         assertEquals(2, two.code());
         assertTrue(two.err().contains("bic"), two.err());
+
+        for (String n : new String[] {"0", "-5"}) {
+            // no test sample to score: a loss and an accuracy of 0/0
+            Run none = lens("--run", shallow.toString(), "--what", "sensitivity", "--test-samples", n);
+            assertEquals(2, none.code(), none.err());
+            assertTrue(none.err().contains("--test-samples") && none.err().contains(n), none.err());
+        }
+
+        Path model = dir.resolve("damaged-lens");
+        Files.createDirectories(model);
+        Files.copy(shallow.resolve("summary.json"), model.resolve("summary.json"));
+        Files.copy(shallow.resolve("model.ckpt"), model.resolve("model.ckpt"));
+        Files.writeString(model.resolve("lens.json"), "garbage");
+        Run damagedLens = lens("--run", model.toString(), "--what", "fisher", "--samples", "16", "--top", "2",
+                "--lanczos-steps", "4");
+        assertEquals(2, damagedLens.code(), damagedLens.err());
+        assertTrue(damagedLens.err().contains("lens.json: is not valid JSON"), damagedLens.err());
+        assertEquals("garbage", Files.readString(model.resolve("lens.json")), "left as it was");
 
         Run noData = lens("--run", shallow.toString(), "--what", "sensitivity", "--data-dir",
                 dir.resolve("nowhere").toString());

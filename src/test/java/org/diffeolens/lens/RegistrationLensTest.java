@@ -66,6 +66,29 @@ class RegistrationLensTest {
         assertTrue(r.geodesicDistance() > 0);
     }
 
+    @Test
+    void shootingByEquilibriumPropagationRecordsItsTrajectoryAndPathEnergyLikeTheAdjointRun() throws Exception {
+        Parallel par = Parallel.of(2);
+        ScalarField fixed = org.diffeolens.field.Pyramid.downsample(ImageFiles.readScalar(
+                Tolerances.testData("RatLungSlice1.mha")), 4, par);
+        ScalarField moving = org.diffeolens.field.Pyramid.downsample(ImageFiles.readScalar(
+                Tolerances.testData("RatLungSlice2.mha")), 4, par);
+        RegistrationParameters p = RegistrationParameters.defaultsFor(fixed.grid()).withMethod(Method.SHOOTING)
+                .withLevels(1).withIterations(3).withTimeSteps(3).withAffine(AffineModel.NONE).withThreads(2)
+                .withGradient(RegistrationParameters.Gradient.EP);
+        RegistrationLens lens = new RegistrationLens();
+        RegistrationResult r = Registration.register(fixed, moving, p, lens, null);
+        // the EP run minimizes the shooting's energy form: the same control, the same metric
+        assertEquals(1, lens.levels().size(), "one level recorded");
+        RegistrationLens.LevelTrajectory t = lens.levels().get(0);
+        assertEquals(r.levels().get(0).iterations() + 1, t.distances().length, "the start and every iteration");
+        // from P0 = 0, the distance is ||v_0||_V > 0, and the kinetic energy's time mean is the reported
+        // d^2 = 2 E_reg = sum_k dt ||v_k||_V^2 of the same final momentum (round-off of L K = Id)
+        assertTrue(t.distanceFromStart() > 0);
+        double d2 = r.geodesicDistance() * r.geodesicDistance();
+        assertEquals(d2, RegistrationLens.pathEnergy(t.kineticEnergy()), 1e-9 * d2);
+    }
+
     /** Keeps the shooting flow of the (single) level and the last momentum its minimizer visited. */
     private static final class FinalMomentum implements RegistrationListener {
         GeodesicShooting flow;
