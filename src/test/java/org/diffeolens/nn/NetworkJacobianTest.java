@@ -28,7 +28,7 @@ class NetworkJacobianTest {
         Parameters w = net.initialize(seed, DataType.DOUBLE);
         // gains and shifts away from 1 and 0, biases nonzero, so every tangent term is exercised
         w.flat().addi(net.initialize(seed + 1, DataType.DOUBLE).flat().mul(0.3));
-        Nd4j.getRandom().setSeed(seed); // the same weights whatever ran before: ReLU nets must not cross a kink within +-eps v
+        Nd4j.getRandom().setSeed(seed); // the same weights whatever ran before: one draw, checked
         w.flat().addi(Nd4j.rand(DataType.DOUBLE, w.flat().length()).subi(0.5).muli(0.2));
         return w;
     }
