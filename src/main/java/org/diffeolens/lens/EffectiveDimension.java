@@ -5,10 +5,15 @@ package org.diffeolens.lens;
  * number of well-determined parameters; Maddox et al. 2020):
  * <pre>  N_eff(z) = sum_i lambda_i / (lambda_i + z)</pre>
  * Directions whose curvature lambda_i is well above z count fully, those well below it hardly.
- * From the m largest eigenvalues (Lanczos) the sum over them is a lower bound (Ritz values are at
- * most the eigenvalues they approximate, and the summand grows with lambda); the rest is bounded
- * with the trace, since lambda / (lambda + z) &lt;= lambda / z and &lt;= lambda_m / (lambda_m + z):
- * <pre>  upper = lower + min((trace - sum_{i&lt;=m} lambda_i) / z, (dimension - m) lambda_m / (lambda_m + z))</pre>
+ * From m Ritz values theta_i (Lanczos) the sum over them is a lower bound: by interlacing theta_i
+ * &lt;= lambda_i, and the summand f(lambda) = lambda / (lambda + z) grows with lambda. For the upper
+ * bound, f is concave with slope at most 1/z, so the head's shortfall sum_i f(lambda_i) - f(theta_i)
+ * is at most sum_i (lambda_i - theta_i) / z, and the tail's sum_i&gt;m f(lambda_i) at most
+ * sum_i&gt;m lambda_i / z; both together are the trace not yet accounted for:
+ * <pre>  upper = min(lower + (trace - sum_{i&lt;=m} theta_i) / z, rank)</pre>
+ * with rank an upper bound on the matrix's rank (each eigenvalue contributes less than 1): its
+ * dimension, or what its structure gives (a Fisher on S samples of C classes: S (C - 1)). No
+ * Ritz value stands in for an unconverged eigenvalue, so the bounds hold at any Lanczos step.
  * Between the bounds, a stochastic Lanczos quadrature of tr(A (A + z)^-1) ({@link StochasticTrace})
  * gives an estimate with a standard error (NaN when not computed).
  */
@@ -22,13 +27,17 @@ public record EffectiveDimension(double z, double lower, double upper, int eigen
     }
 
     /**
-     * @param top       the m largest eigenvalues, descending (negative round-off is taken as 0)
-     * @param trace     the trace of the matrix, or NaN when unknown (then only the count bound applies)
+     * @param top       the m largest Ritz values, descending (negative round-off is taken as 0)
+     * @param trace     the trace of the matrix, or NaN when unknown (then only the rank bounds it)
      * @param dimension the matrix's size
+     * @param rank      an upper bound on the matrix's rank (at most the dimension)
      */
-    public static EffectiveDimension of(double[] top, double trace, long dimension, double z) {
+    public static EffectiveDimension of(double[] top, double trace, long dimension, long rank, double z) {
         if (top.length == 0 || top.length > dimension) {
             throw new IllegalArgumentException("need 1 to " + dimension + " eigenvalues, got " + top.length);
+        }
+        if (rank < 1) {
+            throw new IllegalArgumentException("rank bound must be >= 1, got " + rank);
         }
         double lower = 0;
         double sum = 0;
@@ -37,12 +46,11 @@ public record EffectiveDimension(double z, double lower, double upper, int eigen
             lower += lambda / (lambda + z);
             sum += lambda;
         }
-        double last = Math.max(0, top[top.length - 1]);
-        double tail = (dimension - top.length) * (last / (last + z));
+        double upper = Math.min(rank, dimension);
         if (Double.isFinite(trace)) {
-            tail = Math.min(tail, Math.max(0, trace - sum) / z);
+            upper = Math.min(upper, lower + Math.max(0, trace - sum) / z);
         }
-        return new EffectiveDimension(z, lower, lower + tail, top.length, dimension, Double.NaN, Double.NaN);
+        return new EffectiveDimension(z, lower, Math.max(lower, upper), top.length, dimension, Double.NaN, Double.NaN);
     }
 
     /** lambda / (lambda + z), the summand (0 for lambda at or below 0). */

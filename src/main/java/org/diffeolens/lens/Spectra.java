@@ -80,7 +80,9 @@ public final class Spectra {
         Lanczos.Spectrum sp = Lanczos.top(f, ParameterSpace.INSTANCE, startVector(network, s.seed()), s.top(),
                 s.iterations(), s.tolerance());
         double trace = s.trace() ? f.trace() : Double.NaN;
-        EffectiveDimension d = EffectiveDimension.of(sp.values(), trace, network.layout().length(), z);
+        // each sample's true Fisher has rank at most C - 1 (the softmax's covariance), its empirical one 1
+        long rank = (long) sample.size() * (kind == NetworkFisher.Kind.TRUE ? network.spec().classes() - 1 : 1);
+        EffectiveDimension d = EffectiveDimension.of(sp.values(), trace, network.layout().length(), rank, z);
         if (s.probes() >= 2) {
             d = d.withEstimate(StochasticTrace.of(f, ParameterSpace.INSTANCE, i -> rademacher(network, s.seed(), i),
                     s.probes(), s.iterations(), lambda -> EffectiveDimension.weight(lambda, z)));
