@@ -7,7 +7,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An explicit degree of parallelism, passed to every hot loop (no global thread setting).
  * A range [0, n) is split into contiguous chunks, one per thread; the caller runs the first.
- * Threads come from one shared daemon pool so that nested or repeated calls never create threads.
+ * Threads come from one shared team of workers ({@link Team}) that spin briefly between loops, so
+ * that the engine's many short loops do not each pay for waking a parked thread; a loop that finds
+ * the team busy (a concurrent caller, or a loop nested in a chunk) runs on a shared daemon
+ * fork-join pool instead. Neither ever creates threads per call.
  */
 public final class Parallel {
 
@@ -71,6 +74,10 @@ public final class Parallel {
             body.run(0, 0, n);
             return;
         }
+        if (Team.shared().tryRun(n, c, body)) {
+            return;
+        }
+        // the team is busy (another caller, or a loop nested in one of its chunks): the pool
         ForkJoinPool p = pool();
         @SuppressWarnings("unchecked")
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[c - 1];

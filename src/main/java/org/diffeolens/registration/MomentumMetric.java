@@ -38,25 +38,31 @@ public final class MomentumMetric implements Metric<ScalarField> {
         this.epsilon = EPSILON * Math.max(g2 * ctx.kernel.eigenvalueK(0), 1e-300);
     }
 
-    /** (A^T K A + eps) x, per voxel coefficients (the vol factor cancels against g / vol). */
-    private double[] apply(double[] x) {
-        double[][] m = new double[ctx.dim][ctx.voxels];
-        for (int c = 0; c < ctx.dim; c++) {
-            double[] g = gradient.component(c);
-            for (int i = 0; i < ctx.voxels; i++) {
-                m[c][i] = x[i] * g[i];
-            }
-        }
-        ctx.kernel.applyK(m, m);
-        double[] out = new double[ctx.voxels];
-        for (int i = 0; i < ctx.voxels; i++) {
-            double s = epsilon * x[i];
+    /** out = (A^T K A + eps) x, per voxel coefficients (the vol factor cancels against g / vol); m is scratch. */
+    private void apply(double[] x, double[][] m, double[] out) {
+        double[][] g = gradient.components();
+        ctx.parallel.range(ctx.voxels, (s, e) -> {
             for (int c = 0; c < ctx.dim; c++) {
-                s += gradient.component(c)[i] * m[c][i];
+                double[] gc = g[c];
+                double[] mc = m[c];
+                for (int i = s; i < e; i++) {
+                    mc[i] = x[i] * gc[i];
+                }
             }
-            out[i] = s;
-        }
-        return out;
+        });
+        ctx.kernel.applyK(m, m);
+        ctx.parallel.range(ctx.voxels, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                out[i] = epsilon * x[i];
+            }
+            for (int c = 0; c < ctx.dim; c++) {
+                double[] gc = g[c];
+                double[] mc = m[c];
+                for (int i = s; i < e; i++) {
+                    out[i] += gc[i] * mc[i];
+                }
+            }
+        });
     }
 
     @Override
@@ -91,10 +97,12 @@ public final class MomentumMetric implements Metric<ScalarField> {
         double[] x = new double[b.length];
         double[] r = b.clone();
         double[] p = r.clone();
+        double[] ap = new double[b.length];
+        double[][] m = new double[ctx.dim][ctx.voxels];
         double rr = dot(r, r);
         double rr0 = rr;
         for (int k = 0; k < iterations && rr > 1e-30 * rr0; k++) {
-            double[] ap = apply(p);
+            apply(p, m, ap);
             double alpha = rr / dot(p, ap);
             for (int i = 0; i < x.length; i++) {
                 x[i] += alpha * p[i];
