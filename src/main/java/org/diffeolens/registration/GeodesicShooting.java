@@ -29,20 +29,52 @@ import org.diffeolens.flow.VectorSpace;
  */
 public final class GeodesicShooting implements ControlledFlow<ScalarField, GeodesicShooting.Trajectory> {
 
-    /** What the forward pass keeps: the maps and velocities of every step and the energy terms. */
+    /**
+     * What the forward pass keeps: the maps and velocities of every step and the energy terms. The
+     * maps and velocities live in storage that the flow recycles two forward passes later; a
+     * trajectory whose storage was taken shoots again (the same numbers) when it is next read, and
+     * every field it hands out is a copy, so no caller sees recycled data.
+     */
     public static final class Trajectory {
+        private final GeodesicShooting flow;
         final ScalarField momentum;
-        final double[][][] maps;       // p_0 (null) .. p_T
-        final double[][][] velocities; // v_0 .. v_{T-1}
+        private double[][][] maps;       // p_0 (null) .. p_T
+        private double[][][] velocities; // v_0 .. v_{T-1}
+        private Storage storage;
         final double[] warped;
         final Energy energy;
 
-        Trajectory(ScalarField momentum, double[][][] maps, double[][][] velocities, double[] warped, Energy energy) {
+        private Trajectory(GeodesicShooting flow, ScalarField momentum, Storage storage, double[] warped,
+                           Energy energy) {
+            this.flow = flow;
             this.momentum = momentum;
-            this.maps = maps;
-            this.velocities = velocities;
+            this.maps = storage.maps;
+            this.velocities = storage.velocities;
+            this.storage = storage;
             this.warped = warped;
             this.energy = energy;
+        }
+
+        /** The maps p_0 (null) .. p_T, shot again if their storage went to a later forward pass. */
+        double[][][] maps() {
+            ensure();
+            return maps;
+        }
+
+        /** The velocities v_0 .. v_{T-1}, shot again if their storage went to a later forward pass. */
+        double[][][] velocities() {
+            ensure();
+            return velocities;
+        }
+
+        private void ensure() {
+            if (storage != null && storage.owner != this) {
+                Storage own = flow.new Storage();
+                flow.shoot(momentum.data(), own);
+                maps = own.maps;
+                velocities = own.velocities;
+                storage = null;
+            }
         }
 
         public ScalarField momentum() {
@@ -51,15 +83,16 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
 
         /** The inverse map displacement p_T: warped = I_0(x + p_T(x)). */
         public VectorField inverseMap() {
-            return new VectorField(momentum.grid(), maps[maps.length - 1]);
+            double[][][] m = maps();
+            return new VectorField(momentum.grid(), copy(m[m.length - 1]));
         }
 
         public VectorField velocity(int k) {
-            return new VectorField(momentum.grid(), velocities[k]);
+            return new VectorField(momentum.grid(), copy(velocities()[k]));
         }
 
         public int timeSteps() {
-            return velocities.length;
+            return flow.timeSteps;
         }
 
         public ScalarField warped() {
@@ -69,6 +102,33 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         public Energy energy() {
             return energy;
         }
+
+        private static double[][] copy(double[][] a) {
+            double[][] c = new double[a.length][];
+            for (int i = 0; i < a.length; i++) {
+                c[i] = a[i].clone();
+            }
+            return c;
+        }
+    }
+
+    /**
+     * The grid-sized arrays of one forward pass and the trajectory that holds them. Two are
+     * recycled in turn: a line search only ever differentiates its latest forward pass, and fresh
+     * arrays each pass (60 fields of 24 MB at 144^3) cost their zeroing and, in 3D, collections that
+     * copied the live trajectory (about a second an evaluation).
+     */
+    private final class Storage {
+        final double[][][] maps = new double[timeSteps + 1][][];
+        final double[][][] velocities = new double[timeSteps][][];
+        Trajectory owner;
+
+        Storage() {
+            for (int k = 0; k < timeSteps; k++) {
+                maps[k + 1] = ctx.zeros();
+                velocities[k] = ctx.zeros();
+            }
+        }
     }
 
     private final FlowContext ctx;
@@ -77,6 +137,8 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
     private final ScalarFieldSpace space;
     private final double[][][] jacobianScratch;
     private final StepFields fields;
+    private final Storage[] storages = new Storage[2];
+    private int nextStorage;
 
     public GeodesicShooting(FlowContext context, int timeSteps) {
         if (timeSteps < 1) {
@@ -100,20 +162,34 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
 
     @Override
     public Trajectory forward(ScalarField p0) {
-        double[][][] maps = new double[timeSteps + 1][][];
-        double[][][] vel = new double[timeSteps][][];
+        int slot = nextStorage;
+        nextStorage = (slot + 1) % storages.length;
+        if (storages[slot] == null) {
+            storages[slot] = new Storage();
+        }
+        Storage storage = storages[slot];
+        ScalarField momentum = new ScalarField(p0.grid(), p0.data().clone());
+        double regularization = shoot(momentum.data(), storage);
+        double[] warped = ctx.warp(storage.maps[timeSteps]);
+        double data = ctx.similarity.value(warped);
+        Trajectory t = new Trajectory(this, momentum, storage, warped, new Energy(regularization, data));
+        storage.owner = t;
+        return t;
+    }
+
+    /** Fills the maps and velocities of the path from p0; returns its kinetic energy E_reg. */
+    private double shoot(double[] p0, Storage storage) {
+        double[][][] maps = storage.maps;
         double regularization = 0;
         for (int k = 0; k < timeSteps; k++) {
-            double[][] m = momentumCovector(p0.data(), maps[k]);
-            double[][] v = velocityOf(m);
+            double[][] m = momentumCovector(p0, maps[k]);
+            double[][] v = storage.velocities[k];
+            ctx.kernel.applyK(m, v);
+            negate(v);
             regularization -= 0.5 * dt * ctx.dot(m, v); // dt/2 <m_k, K m_k>
-            vel[k] = v;
-            maps[k + 1] = ctx.zeros();
             ctx.transport.advectMap(maps[k], v, dt, maps[k + 1]);
         }
-        double[] warped = ctx.warp(maps[timeSteps]);
-        double data = ctx.similarity.value(warped);
-        return new Trajectory(p0, maps, vel, warped, new Energy(regularization, data));
+        return regularization;
     }
 
     /**
@@ -204,16 +280,18 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
 
     @Override
     public ScalarField gradient(Trajectory t) {
+        double[][][] maps = t.maps();
+        double[][][] velocities = t.velocities();
         double[] p0Bar = new double[ctx.voxels];
-        double[][] pBar = ctx.terminalAdjoint(t.maps[timeSteps], t.warped);
+        double[][] pBar = ctx.terminalAdjoint(maps[timeSteps], t.warped);
         double[][] spare = ctx.zeros();
         for (int k = timeSteps - 1; k >= 0; k--) {
             // pBar_k accumulates into the spare buffer; pBar_{k+1} then becomes the spare
-            double[][] pBarK = t.maps[k] == null ? null : spare;
+            double[][] pBarK = maps[k] == null ? null : spare;
             if (pBarK != null) {
                 fill(pBarK, 0);
             }
-            stepAdjoint(t.momentum.data(), t.maps[k], t.velocities[k], pBar, pBarK, p0Bar, dt);
+            stepAdjoint(t.momentum.data(), maps[k], velocities[k], pBar, pBarK, p0Bar, dt);
             spare = pBar;
             pBar = pBarK;
         }
@@ -234,13 +312,15 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
      * its residuals / beta.
      */
     public double[][][] adjointMaps(Trajectory t) {
+        double[][][] maps = t.maps();
+        double[][][] velocities = t.velocities();
         double[][][] out = new double[timeSteps][][];
         double[] p0Bar = new double[ctx.voxels];
-        double[][] pBar = ctx.terminalAdjoint(t.maps[timeSteps], t.warped);
+        double[][] pBar = ctx.terminalAdjoint(maps[timeSteps], t.warped);
         for (int k = timeSteps - 1; k >= 0; k--) {
             out[k] = pBar;
-            double[][] pBarK = t.maps[k] == null ? null : ctx.zeros();
-            stepAdjoint(t.momentum.data(), t.maps[k], t.velocities[k], pBar, pBarK, p0Bar, dt);
+            double[][] pBarK = maps[k] == null ? null : ctx.zeros();
+            stepAdjoint(t.momentum.data(), maps[k], velocities[k], pBar, pBarK, p0Bar, dt);
             pBar = pBarK;
         }
         return out;

@@ -409,7 +409,7 @@ public final class Registration {
                 d.inverseMap = t.inverseMap();
                 d.energy = t.energy();
                 d.momentum = (ScalarField) control;
-                d.forwardMap = forwardMap(transport, t.velocities, d.inverseMap);
+                d.forwardMap = forwardMap(transport, t.velocities(), d.inverseMap);
                 break;
             }
             case LDDMM: {

@@ -46,4 +46,38 @@ class GeodesicShootingTest {
         // scattered sums are added in another order with two threads: equal to round-off
         assertTrue(Fields.maxAbsDiff(g1.data(), g2.data()) < 1e-12 * scale);
     }
+
+    /**
+     * The flow recycles a trajectory's storage two forward passes later: the old trajectory then
+     * shoots again and gives bit for bit what it gave before, and what it handed out earlier (copies)
+     * does not change under its holder.
+     */
+    @org.junit.jupiter.api.Test
+    void aRecycledTrajectoryShootsAgainToTheSameNumbers() {
+        FlowContext ctx = Problems.context(2, false);
+        GeodesicShooting flow = new GeodesicShooting(ctx, 4);
+        ScalarField p0 = Problems.smooth(ctx.grid(), 0.4, 0.2);
+        GeodesicShooting.Trajectory first = flow.forward(p0);
+        org.diffeolens.field.VectorField map = first.inverseMap();
+        double[] mapBefore = map.component(0).clone();
+        org.diffeolens.field.VectorField v2 = first.velocity(2);
+        double[] velocityBefore = v2.component(1).clone();
+        ScalarField gradientFresh = flow.gradient(first);
+        // two more passes from other momenta take both storages, the first trajectory's included
+        flow.forward(Problems.smooth(ctx.grid(), 0.7, 1.1));
+        flow.forward(Problems.smooth(ctx.grid(), -0.5, 0.4));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(mapBefore, map.component(0));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(velocityBefore, v2.component(1));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(gradientFresh.data(), flow.gradient(first).data());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(mapBefore, first.inverseMap().component(0));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(velocityBefore, first.velocity(2).component(1));
+        // and the trajectory does not follow a caller that changes the control in place afterwards
+        ScalarField control = Problems.smooth(ctx.grid(), 0.4, 0.2);
+        GeodesicShooting.Trajectory t = flow.forward(control);
+        double[] expected = flow.gradient(t).data();
+        java.util.Arrays.fill(control.data(), 0);
+        flow.forward(p0);
+        flow.forward(p0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, flow.gradient(t).data());
+    }
 }
