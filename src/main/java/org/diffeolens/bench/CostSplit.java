@@ -39,7 +39,7 @@ public final class CostSplit {
     private CostSplit() {
     }
 
-    /** Splits `evaluations` shooting evaluations on an n^dim grid (after two untimed ones). */
+    /** Splits `evaluations` shooting evaluations on an n^dim grid (after {@link #untimedEvaluations} untimed ones). */
     public static Json run(int dim, int n, int evaluations, Parallel parallel) {
         Grid g = dim == 2 ? Grid.of(new int[] {n, n}, new double[] {1, 1})
                 : Grid.of(new int[] {n, n, n}, new double[] {1, 1, 1});
@@ -51,10 +51,6 @@ public final class CostSplit {
                 parallel);
         GeodesicShooting flow = new GeodesicShooting(ctx, 10);
         ScalarField p0 = initialMomentum(ctx, fixed, moving);
-        for (int k = 0; k < 2; k++) {
-            flow.gradient(flow.forward(p0));
-        }
-        kernel.reset();
         Map<String, Long> parts = new LinkedHashMap<>();
         Map<String, Long> transport = new LinkedHashMap<>();
         long t0;
@@ -63,7 +59,15 @@ public final class CostSplit {
         long c1;
         try (Recording rec = new Recording()) {
             rec.enable("jdk.ExecutionSample").withPeriod(SAMPLE_PERIOD);
+            // the recording starts before the untimed evaluations: starting it costs the compiled
+            // code for about a second (five timed evaluations after it measured 220 ms, warm ones 75)
             rec.start();
+            // untimed evaluations until the JIT has compiled the engine (a 2D evaluation is short)
+            for (int k = 0; k < untimedEvaluations(dim); k++) {
+                flow.gradient(flow.forward(p0));
+            }
+            kernel.reset();
+            java.time.Instant timed = java.time.Instant.now();
             c0 = Timing.processCpuNanos();
             t0 = System.nanoTime();
             for (int k = 0; k < evaluations; k++) {
@@ -75,7 +79,13 @@ public final class CostSplit {
             Path file = Files.createTempFile("diffeolens-bench", ".jfr");
             try {
                 rec.dump(file);
-                attribute(RecordingFile.readAllEvents(file), parts, transport);
+                List<RecordedEvent> events = new java.util.ArrayList<>();
+                for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+                    if (!e.getStartTime().isBefore(timed)) {
+                        events.add(e);
+                    }
+                }
+                attribute(events, parts, transport);
             } finally {
                 Files.deleteIfExists(file);
             }
@@ -85,12 +95,16 @@ public final class CostSplit {
         double evalMs = (t1 - t0) * 1e-6 / evaluations;
         double kernelMs = kernel.nanos * 1e-6 / evaluations;
         long total = parts.values().stream().mapToLong(Long::longValue).sum();
+        long working = total - parts.get("idle");
         Json shares = new Json();
         Json estimated = new Json();
         for (Map.Entry<String, Long> e : parts.entrySet()) {
             double share = total == 0 ? 0 : e.getValue() / (double) total;
             shares.put(e.getKey(), Timing.round(share));
-            estimated.put(e.getKey(), Timing.round(share * evalMs));
+            if (!e.getKey().equals("idle")) {
+                // wall time: the parts' shares of the samples that did work
+                estimated.put(e.getKey(), Timing.round(working == 0 ? 0 : e.getValue() / (double) working * evalMs));
+            }
         }
         Json transportShares = new Json();
         for (Map.Entry<String, Long> e : transport.entrySet()) {
@@ -126,9 +140,14 @@ public final class CostSplit {
         return new ScalarField(fixed.grid(), p);
     }
 
+    /** Evaluations run before the timed ones: 2D ones take tens of ms, 3D ones seconds. */
+    static int untimedEvaluations(int dim) {
+        return dim == 2 ? 20 : 2;
+    }
+
     /** Counts each sample under the part of its innermost engine frame; Transport also by method. */
     static void attribute(List<RecordedEvent> events, Map<String, Long> parts, Map<String, Long> transport) {
-        for (String k : new String[] {"kernel", "transport", "differential", "similarity", "other"}) {
+        for (String k : new String[] {"kernel", "transport", "differential", "similarity", "idle", "other"}) {
             parts.put(k, 0L);
         }
         for (RecordedEvent e : events) {
@@ -159,6 +178,9 @@ public final class CostSplit {
     }
 
     private static String partOf(String type) {
+        if (type.startsWith("org.diffeolens.concurrent.Team")) {
+            return "idle"; // a worker spinning for its next chunk: CPU, not wall time
+        }
         if (type.startsWith("org.jtransforms.") || type.startsWith("org.diffeolens.kernel.")) {
             return "kernel";
         }
