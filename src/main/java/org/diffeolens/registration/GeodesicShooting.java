@@ -40,6 +40,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         final ScalarField momentum;
         private double[][][] maps;       // p_0 (null) .. p_T
         private double[][][] velocities; // v_0 .. v_{T-1}
+        private double[][][] parts;      // see Storage.parts
         private Storage storage;
         final double[] warped;
         final Energy energy;
@@ -50,6 +51,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
             this.momentum = momentum;
             this.maps = storage.maps;
             this.velocities = storage.velocities;
+            this.parts = storage.parts;
             this.storage = storage;
             this.warped = warped;
             this.energy = energy;
@@ -67,12 +69,19 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
             return velocities;
         }
 
+        /** The kept fields of each step (null if none), shot again if their storage was taken. */
+        double[][][] parts() {
+            ensure();
+            return parts;
+        }
+
         private void ensure() {
             if (storage != null && storage.owner != this) {
                 Storage own = flow.new Storage();
                 flow.shoot(momentum.data(), own);
                 maps = own.maps;
                 velocities = own.velocities;
+                parts = own.parts;
                 storage = null;
             }
         }
@@ -121,12 +130,24 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
     private final class Storage {
         final double[][][] maps = new double[timeSteps + 1][][];
         final double[][][] velocities = new double[timeSteps][][];
+        /**
+         * Per step, I_k, P_0 o psi_k and det(D psi_k) (null at k = 0) for the reverse sweep, which
+         * then need not pull back and differentiate again (a tenth of an evaluation); null when
+         * three more fields a step would take over an eighth of the heap.
+         */
+        final double[][][] parts;
         Trajectory owner;
 
         Storage() {
             for (int k = 0; k < timeSteps; k++) {
                 maps[k + 1] = ctx.zeros();
                 velocities[k] = ctx.zeros();
+            }
+            boolean keep = 2.0 * 3 * timeSteps * ctx.voxels * Double.BYTES <= Runtime.getRuntime().maxMemory() / 8.0;
+            parts = keep ? new double[timeSteps][][] : null;
+            for (int k = 0; keep && k < timeSteps; k++) {
+                parts[k] = new double[][] {new double[ctx.voxels], new double[ctx.voxels],
+                        k == 0 ? null : new double[ctx.voxels]};
             }
         }
     }
@@ -182,7 +203,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         double[][][] maps = storage.maps;
         double regularization = 0;
         for (int k = 0; k < timeSteps; k++) {
-            double[][] m = momentumCovector(p0, maps[k]);
+            double[][] m = momentumCovector(p0, maps[k], storage.parts == null ? null : storage.parts[k]);
             double[][] v = storage.velocities[k];
             ctx.kernel.applyK(m, v);
             negate(v);
@@ -193,24 +214,30 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
     }
 
     /**
-     * m_k = P_k grad I_k with I_k = I_0 o psi_k, P_k = det(D psi_k) P_0 o psi_k, into the step
-     * scratch (its fields q, det, momentum, gradient, m hold the parts until the next call).
-     * Keeping these fields from the forward pass for the reverse sweep instead (three fields a
-     * step) measured slower: allocating them fresh each evaluation cost more than the pull-back
-     * and the Jacobian they save (3D 144^3: 6.9 s against 6.3 s an evaluation).
+     * m_k = P_k grad I_k with I_k = I_0 o psi_k, P_k = det(D psi_k) P_0 o psi_k. The transported
+     * fields go into parts ({I_k, P_0 o psi_k, det}) when given, else into the step scratch, whose
+     * fields q, det, momentum, gradient and m hold them until the next call.
      */
-    private double[][] momentumCovector(double[] p0, double[][] map) {
+    private double[][] momentumCovector(double[] p0, double[][] map, double[][] parts) {
         StepFields f = fields;
-        double[] image = f.imageBuffer;
-        double[] q = f.qBuffer;
-        double[] det = map == null ? null : f.detBuffer;
+        double[] image = parts == null ? f.imageBuffer : parts[0];
+        double[] q = parts == null ? f.qBuffer : parts[1];
+        double[] det = map == null ? null : parts == null ? f.detBuffer : parts[2];
         // image and momentum ride the same map: locate each point once
         ctx.transport.pullBack(new double[][] {ctx.source.data(), p0}, map, new double[][] {image, q});
+        if (det != null) {
+            ctx.differential.jacobianDeterminant(map, det, jacobianScratch);
+        }
+        return momentumCovector(image, q, det);
+    }
+
+    /** m_k = P_k grad I_k from the transported fields (det null at the identity map). */
+    private double[][] momentumCovector(double[] image, double[] q, double[] det) {
+        StepFields f = fields;
         f.q = q;
         f.det = det;
         double[] momentum = det == null ? q : f.momentum;
         if (det != null) {
-            ctx.differential.jacobianDeterminant(map, det, jacobianScratch);
             ctx.parallel.range(ctx.voxels, (s, e) -> {
                 for (int i = s; i < e; i++) {
                     momentum[i] = det[i] * q[i];
@@ -282,6 +309,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
     public ScalarField gradient(Trajectory t) {
         double[][][] maps = t.maps();
         double[][][] velocities = t.velocities();
+        double[][][] parts = t.parts();
         double[] p0Bar = new double[ctx.voxels];
         double[][] pBar = ctx.terminalAdjoint(maps[timeSteps], t.warped);
         double[][] spare = ctx.zeros();
@@ -291,7 +319,8 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
             if (pBarK != null) {
                 fill(pBarK, 0);
             }
-            stepAdjoint(t.momentum.data(), maps[k], velocities[k], pBar, pBarK, p0Bar, dt);
+            stepAdjoint(t.momentum.data(), maps[k], velocities[k], pBar, pBarK, p0Bar, dt,
+                    parts == null ? null : parts[k]);
             spare = pBar;
             pBar = pBarK;
         }
@@ -314,13 +343,15 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
     public double[][][] adjointMaps(Trajectory t) {
         double[][][] maps = t.maps();
         double[][][] velocities = t.velocities();
+        double[][][] parts = t.parts();
         double[][][] out = new double[timeSteps][][];
         double[] p0Bar = new double[ctx.voxels];
         double[][] pBar = ctx.terminalAdjoint(maps[timeSteps], t.warped);
         for (int k = timeSteps - 1; k >= 0; k--) {
             out[k] = pBar;
             double[][] pBarK = maps[k] == null ? null : ctx.zeros();
-            stepAdjoint(t.momentum.data(), maps[k], velocities[k], pBar, pBarK, p0Bar, dt);
+            stepAdjoint(t.momentum.data(), maps[k], velocities[k], pBar, pBarK, p0Bar, dt,
+                    parts == null ? null : parts[k]);
             pBar = pBarK;
         }
         return out;
@@ -336,13 +367,13 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
 
     /** The kinetic energy dt/2 &lt;m_k, K m_k&gt; of the step at the map p_k (null: the identity), as in E_reg. */
     double kineticEnergy(double[] p0, double[][] map) {
-        double[][] m = momentumCovector(p0, map);
+        double[][] m = momentumCovector(p0, map, null);
         return -0.5 * dt * ctx.dot(m, velocityOf(m));
     }
 
     /** v_k = -K (P_k grad I_k) at the map p_k (null: the identity). */
     double[][] velocity(double[] p0, double[][] map) {
-        return velocityOf(momentumCovector(p0, map));
+        return velocityOf(momentumCovector(p0, map, null));
     }
 
     private double[][] velocityOf(double[][] m) {
@@ -360,6 +391,12 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
      */
     void stepAdjoint(double[] p0, double[][] map, double[][] v, double[][] pNextBar, double[][] pBarK,
                      double[] p0Bar, double kineticWeight) {
+        stepAdjoint(p0, map, v, pNextBar, pBarK, p0Bar, kineticWeight, null);
+    }
+
+    /** {@link #stepAdjoint}, with the step's transported fields kept by the forward pass (null: recompute them). */
+    private void stepAdjoint(double[] p0, double[][] map, double[][] v, double[][] pNextBar, double[][] pBarK,
+                             double[] p0Bar, double kineticWeight, double[][] parts) {
         StepFields f = fields;
         double[][] vBar = f.vBar;
         fill(vBar, 0);
@@ -367,7 +404,11 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         // v = -K m  =>  mBar = -K vBar (K symmetric); w/2 <m_k, K m_k> adds w vol K m_k = -w vol v_k
         double[][] mBar = f.mBar;
         ctx.kernel.applyK(vBar, mBar);
-        momentumCovector(p0, map);
+        if (parts == null) {
+            momentumCovector(p0, map, null);
+        } else {
+            momentumCovector(parts[0], parts[1], map == null ? null : parts[2]);
+        }
         double w = kineticWeight * ctx.voxelVolume;
         // m = P grad I: PBar = sum_c mBar_c grad_c I, gradBar_c = mBar_c P
         double[] momentumBar = f.momentumBar;
