@@ -204,9 +204,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         double regularization = 0;
         for (int k = 0; k < timeSteps; k++) {
             double[][] m = momentumCovector(p0, maps[k], storage.parts == null ? null : storage.parts[k]);
-            double[][] v = storage.velocities[k];
-            ctx.kernel.applyK(m, v);
-            negate(v);
+            double[][] v = velocityOf(m, storage.velocities[k]);
             regularization -= 0.5 * dt * ctx.dot(m, v); // dt/2 <m_k, K m_k>
             ctx.transport.advectMap(maps[k], v, dt, maps[k + 1]);
         }
@@ -368,16 +366,16 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
     /** The kinetic energy dt/2 &lt;m_k, K m_k&gt; of the step at the map p_k (null: the identity), as in E_reg. */
     double kineticEnergy(double[] p0, double[][] map) {
         double[][] m = momentumCovector(p0, map, null);
-        return -0.5 * dt * ctx.dot(m, velocityOf(m));
+        return -0.5 * dt * ctx.dot(m, velocityOf(m, ctx.zeros()));
     }
 
     /** v_k = -K (P_k grad I_k) at the map p_k (null: the identity). */
     double[][] velocity(double[] p0, double[][] map) {
-        return velocityOf(momentumCovector(p0, map, null));
+        return velocityOf(momentumCovector(p0, map, null), ctx.zeros());
     }
 
-    private double[][] velocityOf(double[][] m) {
-        double[][] v = ctx.zeros();
+    /** v = -K m into v; returns v. */
+    private double[][] velocityOf(double[][] m, double[][] v) {
         ctx.kernel.applyK(m, v);
         negate(v);
         return v;
