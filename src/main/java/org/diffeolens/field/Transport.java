@@ -73,13 +73,25 @@ public final class Transport {
         int y = row % lat.ny;
         int z = row / lat.ny;
         int i0 = row * lat.nx;
+        int nx = lat.nx;
         double[] f0 = f[0];
         double[] out0 = out[0];
-        for (int x = 0; x < lat.nx; x++) {
+        double[] f1 = f.length > 1 ? f[1] : null;
+        double[] out1 = f.length > 1 ? out[1] : null;
+        double[] px = p[0];
+        double[] py = p[1];
+        double[] pz = dim == 3 ? p[2] : null;
+        double sx = step[0];
+        double sy = step[1];
+        double sz = step[2];
+        for (int x = 0; x < nx; x++) {
             int i = i0 + x;
-            locate(st, x, y, z, p, i, step);
+            st.locate(x + sx * px[i], y + sy * py[i], pz == null ? 0 : z + sz * pz[i]);
             out0[i] = st.value(f0);
-            for (int k = 1; k < f.length; k++) {
+            if (f1 != null) {
+                out1[i] = st.value(f1);
+            }
+            for (int k = 2; k < f.length; k++) {
                 out[k][i] = st.value(f[k]);
             }
         }
@@ -130,8 +142,26 @@ public final class Transport {
         int y = row % lat.ny;
         int z = row / lat.ny;
         int i0 = row * lat.nx;
+        int nx = lat.nx;
         int fields = f.length;
-        for (int x = 0; x < lat.nx; x++) {
+        boolean d3 = dim == 3;
+        double[] px = p[0];
+        double[] py = p[1];
+        double[] pz = d3 ? p[2] : null;
+        double[] barX = pBar == null ? null : pBar[0];
+        double[] barY = pBar == null ? null : pBar[1];
+        double[] barZ = pBar == null || !d3 ? null : pBar[2];
+        double sx = step[0];
+        double sy = step[1];
+        double sz = step[2];
+        double hx = inverseSpacing[0];
+        double hy = inverseSpacing[1];
+        double hz = inverseSpacing[2];
+        // lowest and highest splat corner of the row, in registers: the chunks' Range objects
+        // are neighbours in memory, and updating them per voxel made the threads share a line
+        int lo = Integer.MAX_VALUE;
+        int hi = -1;
+        for (int x = 0; x < nx; x++) {
             int i = i0 + x;
             boolean any = false;
             for (int k = 0; k < fields; k++) {
@@ -141,21 +171,29 @@ public final class Transport {
             if (!any) {
                 continue;
             }
-            locate(st, x, y, z, p, i, step);
-            if (pBar != null) {
+            st.locate(x + sx * px[i], y + sy * py[i], d3 ? z + sz * pz[i] : 0);
+            if (barX != null) {
                 // sum_k outBar[k] grad f[k] is the gradient of the interpolant of sum_k outBar[k] f[k]
                 st.gradientOfSum(f, w, fields, g);
-                for (int a = 0; a < dim; a++) {
-                    pBar[a][i] += g[a] * inverseSpacing[a];
+                barX[i] += g[0] * hx;
+                barY[i] += g[1] * hy;
+                if (d3) {
+                    barZ[i] += g[2] * hz;
                 }
             }
+            boolean touched = false;
             for (int k = 0; k < fields; k++) {
                 if (acc[k] != null && w[k] != 0) {
                     st.splat(acc[k], w[k]);
-                    range.touch(st);
+                    touched = true;
                 }
             }
+            if (touched) {
+                lo = Math.min(lo, st.base());
+                hi = Math.max(hi, st.base());
+            }
         }
+        range.include(lo, hi, st);
     }
 
     /** pNext(x) = -dt v(x) + p(x - dt v(x)); p may be null (identity). */
@@ -174,11 +212,27 @@ public final class Transport {
         int y = row % lat.ny;
         int z = row / lat.ny;
         int i0 = row * lat.nx;
-        for (int x = 0; x < lat.nx; x++) {
+        int nx = lat.nx;
+        boolean d3 = dim == 3;
+        double[] vx = v[0];
+        double[] vy = v[1];
+        double[] vz = d3 ? v[2] : null;
+        double[] px = p == null ? null : p[0];
+        double[] py = p == null ? null : p[1];
+        double[] pz = p == null || !d3 ? null : p[2];
+        double[] nextX = pNext[0];
+        double[] nextY = pNext[1];
+        double[] nextZ = d3 ? pNext[2] : null;
+        double sx = step[0];
+        double sy = step[1];
+        double sz = step[2];
+        for (int x = 0; x < nx; x++) {
             int i = i0 + x;
-            locate(st, x, y, z, v, i, step);
-            for (int c = 0; c < dim; c++) {
-                pNext[c][i] = -dt * v[c][i] + (p == null ? 0 : st.value(p[c]));
+            st.locate(x + sx * vx[i], y + sy * vy[i], d3 ? z + sz * vz[i] : 0);
+            nextX[i] = -dt * vx[i] + (px == null ? 0 : st.value(px));
+            nextY[i] = -dt * vy[i] + (py == null ? 0 : st.value(py));
+            if (d3) {
+                nextZ[i] = -dt * vz[i] + (pz == null ? 0 : st.value(pz));
             }
         }
     }
@@ -207,27 +261,65 @@ public final class Transport {
         int y = row % lat.ny;
         int z = row / lat.ny;
         int i0 = row * lat.nx;
-        for (int x = 0; x < lat.nx; x++) {
+        int nx = lat.nx;
+        boolean d3 = dim == 3;
+        double[] vx = v[0];
+        double[] vy = v[1];
+        double[] vz = d3 ? v[2] : null;
+        double[] bx = pNextBar[0];
+        double[] by = pNextBar[1];
+        double[] bz = d3 ? pNextBar[2] : null;
+        double[] gx = vBar[0];
+        double[] gy = vBar[1];
+        double[] gz = d3 ? vBar[2] : null;
+        double[] ax = acc[0];
+        double[] ay = acc[1];
+        double[] az = d3 ? acc[2] : null;
+        double sx = step[0];
+        double sy = step[1];
+        double sz = step[2];
+        double hx = inverseSpacing[0];
+        double hy = inverseSpacing[1];
+        double hz = inverseSpacing[2];
+        // lowest and highest splat corner of the row, in registers: the chunks' Range objects
+        // are neighbours in memory, and updating them per voxel made the threads share a line
+        int lo = Integer.MAX_VALUE;
+        int hi = -1;
+        for (int x = 0; x < nx; x++) {
             int i = i0 + x;
-            locate(st, x, y, z, v, i, step);
-            for (int c = 0; c < dim; c++) {
-                w[c] = pNextBar[c][i];
-            }
+            st.locate(x + sx * vx[i], y + sy * vy[i], d3 ? z + sz * vz[i] : 0);
+            double wx = bx[i];
+            double wy = by[i];
+            double wz = d3 ? bz[i] : 0;
+            double ux = wx;
+            double uy = wy;
+            double uz = wz;
             if (p != null) {
                 // sum_c pNextBar[c] grad p_c is the gradient of the interpolant of sum_c pNextBar[c] p_c
+                w[0] = wx;
+                w[1] = wy;
+                w[2] = wz;
                 st.gradientOfSum(p, w, dim, g);
+                ux += g[0] * hx;
+                uy += g[1] * hy;
+                uz += g[2] * hz;
             }
-            for (int a = 0; a < dim; a++) {
-                double s = w[a] + (p == null ? 0 : g[a] * inverseSpacing[a]);
-                vBar[a][i] -= dt * s;
+            gx[i] -= dt * ux;
+            gy[i] -= dt * uy;
+            if (d3) {
+                gz[i] -= dt * uz;
             }
-            if (acc[0] != null) {
-                for (int c = 0; c < dim; c++) {
-                    st.splat(acc[c], w[c]);
+            if (ax != null) {
+                st.splat(ax, wx);
+                st.splat(ay, wy);
+                if (d3) {
+                    st.splat(az, wz);
                 }
-                range.touch(st);
+                lo = Math.min(lo, st.base());
+                hi = Math.max(hi, st.base());
             }
         }
+        range.include(lo, hi, st);
     }
 
     /** r(x) = q(x) + p(x + q(x)): the displacement of (id + p) o (id + q). */
@@ -245,11 +337,27 @@ public final class Transport {
         int y = row % lat.ny;
         int z = row / lat.ny;
         int i0 = row * lat.nx;
-        for (int x = 0; x < lat.nx; x++) {
+        int nx = lat.nx;
+        boolean d3 = dim == 3;
+        double[] qx = q[0];
+        double[] qy = q[1];
+        double[] qz = d3 ? q[2] : null;
+        double[] px = p[0];
+        double[] py = p[1];
+        double[] pz = d3 ? p[2] : null;
+        double[] rx = r[0];
+        double[] ry = r[1];
+        double[] rz = d3 ? r[2] : null;
+        double sx = step[0];
+        double sy = step[1];
+        double sz = step[2];
+        for (int x = 0; x < nx; x++) {
             int i = i0 + x;
-            locate(st, x, y, z, q, i, step);
-            for (int c = 0; c < dim; c++) {
-                r[c][i] = q[c][i] + st.value(p[c]);
+            st.locate(x + sx * qx[i], y + sy * qy[i], d3 ? z + sz * qz[i] : 0);
+            rx[i] = qx[i] + st.value(px);
+            ry[i] = qy[i] + st.value(py);
+            if (d3) {
+                rz[i] = qz[i] + st.value(pz);
             }
         }
     }
@@ -284,29 +392,49 @@ public final class Transport {
         int y = row % lat.ny;
         int z = row / lat.ny;
         int i0 = row * lat.nx;
-        for (int x = 0; x < lat.nx; x++) {
+        int nx = lat.nx;
+        boolean d3 = dim == 3;
+        double[] qx = q[0];
+        double[] qy = q[1];
+        double[] qz = d3 ? q[2] : null;
+        double[] bx = rBar[0];
+        double[] by = rBar[1];
+        double[] bz = d3 ? rBar[2] : null;
+        double[] dx = qDirect[0];
+        double[] dy = qDirect[1];
+        double[] dz = d3 ? qDirect[2] : null;
+        double[] ax = acc[0];
+        double[] ay = acc[1];
+        double[] az = d3 ? acc[2] : null;
+        double sx = step[0];
+        double sy = step[1];
+        double sz = step[2];
+        double hx = inverseSpacing[0];
+        double hy = inverseSpacing[1];
+        double hz = inverseSpacing[2];
+        // lowest and highest splat corner of the row, in registers: the chunks' Range objects
+        // are neighbours in memory, and updating them per voxel made the threads share a line
+        int lo = Integer.MAX_VALUE;
+        int hi = -1;
+        for (int x = 0; x < nx; x++) {
             int i = i0 + x;
-            locate(st, x, y, z, q, i, step);
-            for (int c = 0; c < dim; c++) {
-                w[c] = rBar[c][i];
-            }
+            st.locate(x + sx * qx[i], y + sy * qy[i], d3 ? z + sz * qz[i] : 0);
+            w[0] = bx[i];
+            w[1] = by[i];
+            w[2] = d3 ? bz[i] : 0;
             st.gradientOfSum(p, w, dim, g);
-            for (int a = 0; a < dim; a++) {
-                qDirect[a][i] = w[a] + g[a] * inverseSpacing[a];
+            dx[i] = w[0] + g[0] * hx;
+            dy[i] = w[1] + g[1] * hy;
+            st.splat(ax, w[0]);
+            st.splat(ay, w[1]);
+            if (d3) {
+                dz[i] = w[2] + g[2] * hz;
+                st.splat(az, w[2]);
             }
-            for (int c = 0; c < dim; c++) {
-                st.splat(acc[c], w[c]);
-            }
-            range.touch(st);
+            lo = Math.min(lo, st.base());
+            hi = Math.max(hi, st.base());
         }
-    }
-
-    /** Places the stencil at x + step * w(x), step = scale / h per axis (w in mm). */
-    private void locate(LinearStencil st, int x, int y, int z, double[][] w, int i, double[] step) {
-        double px = x + step[0] * w[0][i];
-        double py = y + step[1] * w[1][i];
-        double pz = dim == 3 ? z + step[2] * w[2][i] : 0;
-        st.locate(px, py, pz);
+        range.include(lo, hi, st);
     }
 
     /** scale / h per axis: a displacement in mm times this is the move in voxels. */
@@ -330,15 +458,13 @@ public final class Transport {
         int lo = Integer.MAX_VALUE;
         int hi = -1;
 
-        void touch(LinearStencil st) {
-            int b = st.base();
-            if (b < lo) {
-                lo = b;
+        /** Adds the splats of stencils whose lowest corners were at first .. last (none if last < first). */
+        void include(int first, int last, LinearStencil st) {
+            if (last < first) {
+                return;
             }
-            int top = b + st.extent();
-            if (top > hi) {
-                hi = top;
-            }
+            lo = Math.min(lo, first);
+            hi = Math.max(hi, last + st.extent());
         }
     }
 
