@@ -26,6 +26,12 @@ public final class Parallel {
         void run(int chunk, int start, int end);
     }
 
+    /** Body of a chunked reduction: the sum over [start, end). */
+    @FunctionalInterface
+    public interface RangeSum {
+        double sum(int start, int end);
+    }
+
     private static final Parallel SERIAL = new Parallel(1);
     private static volatile ForkJoinPool pool;
 
@@ -62,6 +68,20 @@ public final class Parallel {
 
     public void range(int n, RangeBody body) {
         chunked(n, (chunk, s, e) -> body.run(s, e));
+    }
+
+    /**
+     * The sum of body over the chunks of [0, n), added in chunk order: the same number for the same
+     * thread count (the chunks, and so the round-off, follow the thread count).
+     */
+    public double sum(int n, RangeSum body) {
+        double[] partial = new double[chunks(n)];
+        chunked(n, (chunk, s, e) -> partial[chunk] = body.sum(s, e));
+        double total = 0;
+        for (double p : partial) {
+            total += p;
+        }
+        return total;
     }
 
     /** Runs body over [0, n) in chunks(n) contiguous pieces; chunk k covers [k n / c, (k+1) n / c). */

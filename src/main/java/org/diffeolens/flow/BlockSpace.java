@@ -87,18 +87,13 @@ public abstract class BlockSpace<C> implements VectorSpace<C> {
         for (int b = 0; b < xs.length; b++) {
             double[] xb = xs[b];
             double[] yb = ys[b];
-            int chunks = parallel.chunks(xb.length);
-            double[] partial = new double[chunks];
-            parallel.chunked(xb.length, (c, s, e) -> {
+            total += parallel.sum(xb.length, (s, e) -> {
                 double acc = 0;
                 for (int i = s; i < e; i++) {
                     acc += xb[i] * yb[i];
                 }
-                partial[c] = acc;
+                return acc;
             });
-            for (double p : partial) {
-                total += p;
-            }
         }
         return total;
     }

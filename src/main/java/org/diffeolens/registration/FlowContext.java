@@ -84,12 +84,16 @@ public final class FlowContext {
 
     /** <a, b>_{L2} over all components (voxel volume included). */
     double dot(double[][] a, double[][] b) {
-        double s = 0;
-        for (int c = 0; c < a.length; c++) {
-            for (int i = 0; i < voxels; i++) {
-                s += a[c][i] * b[c][i];
+        return voxelVolume * parallel.sum(voxels, (s, e) -> {
+            double acc = 0;
+            for (int c = 0; c < a.length; c++) {
+                double[] ac = a[c];
+                double[] bc = b[c];
+                for (int i = s; i < e; i++) {
+                    acc += ac[i] * bc[i];
+                }
             }
-        }
-        return s * voxelVolume;
+            return acc;
+        });
     }
 }
