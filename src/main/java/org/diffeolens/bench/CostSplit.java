@@ -252,6 +252,14 @@ public final class CostSplit {
         }
 
         @Override
+        public void applyNegativeK(double[][] in, double[][] out) {
+            long t = System.nanoTime();
+            k.applyNegativeK(in, out);
+            nanos += System.nanoTime() - t;
+            calls++;
+        }
+
+        @Override
         public void applyL(double[][] in, double[][] out) {
             long t = System.nanoTime();
             k.applyL(in, out);

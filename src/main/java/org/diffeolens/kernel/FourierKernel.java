@@ -32,6 +32,8 @@ public final class FourierKernel implements Kernel {
     private final SpectralFilter filter;
     private final double[][] multiplierK;
     private double[][] multiplierL;
+    /** -K's multiplier, made on first use. */
+    private double[][] multiplierNegativeK;
 
     public FourierKernel(Grid grid, Spectrum spectrum, String description, Parallel parallel) {
         this.grid = grid;
@@ -94,6 +96,23 @@ public final class FourierKernel implements Kernel {
     public void applyK(double[][] in, double[][] out) {
         for (int c = 0; c < in.length; c++) {
             filter.filter(in[c], out[c], multiplierK);
+        }
+    }
+
+    @Override
+    public void applyNegativeK(double[][] in, double[][] out) {
+        if (multiplierNegativeK == null) {
+            double[][] m = new double[multiplierK.length][];
+            for (int r = 0; r < m.length; r++) {
+                m[r] = new double[multiplierK[r].length];
+                for (int k = 0; k < m[r].length; k++) {
+                    m[r][k] = -multiplierK[r][k];
+                }
+            }
+            multiplierNegativeK = m;
+        }
+        for (int c = 0; c < in.length; c++) {
+            filter.filter(in[c], out[c], multiplierNegativeK);
         }
     }
 

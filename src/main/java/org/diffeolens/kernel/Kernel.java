@@ -18,6 +18,19 @@ public interface Kernel {
     /** out = L in, component by component; in and out may be the same arrays. */
     void applyL(double[][] in, double[][] out);
 
+    /**
+     * out = -K in: the velocity of a momentum covector in the flows' sign convention (v = -K m).
+     * Kernels with a multiplier fold the sign into it, saving a pass over the field.
+     */
+    default void applyNegativeK(double[][] in, double[][] out) {
+        applyK(in, out);
+        for (double[] c : out) {
+            for (int i = 0; i < c.length; i++) {
+                c[i] = -c[i];
+            }
+        }
+    }
+
     /** Eigenvalue of K at a frequency index (the multiplier applied in Fourier space). */
     double eigenvalueK(int flatFrequencyIndex);
 

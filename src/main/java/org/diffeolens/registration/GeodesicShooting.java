@@ -376,8 +376,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
 
     /** v = -K m into v; returns v. */
     private double[][] velocityOf(double[][] m, double[][] v) {
-        ctx.kernel.applyK(m, v);
-        negate(v);
+        ctx.kernel.applyNegativeK(m, v);
         return v;
     }
 
@@ -411,8 +410,10 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         // m = P grad I: PBar = sum_c mBar_c grad_c I, gradBar_c = mBar_c P
         double[] momentumBar = f.momentumBar;
         double[] momentum = f.p;
+        double[] imageBar = f.imageBar;
         ctx.parallel.range(ctx.voxels, (s, e) -> {
             java.util.Arrays.fill(momentumBar, s, e, 0);
+            java.util.Arrays.fill(imageBar, s, e, 0);
             for (int c = 0; c < ctx.dim; c++) {
                 double[] g = f.gradient[c];
                 double[] mb = mBar[c];
@@ -424,16 +425,16 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
                 }
             }
         });
-        double[] imageBar = f.imageBar;
-        java.util.Arrays.fill(imageBar, 0);
         for (int c = 0; c < ctx.dim; c++) {
             ctx.differential.addTransposedDerivative(mBar[c], imageBar, c, 1);
         }
         if (map == null) {
             // psi_0 = id: P_0 enters directly, and I_0 is data
-            for (int i = 0; i < ctx.voxels; i++) {
-                p0Bar[i] += momentumBar[i];
-            }
+            ctx.parallel.range(ctx.voxels, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    p0Bar[i] += momentumBar[i];
+                }
+            });
             return;
         }
         // P = det * q: detBar = PBar q, qBar = PBar det
@@ -453,13 +454,5 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
     @Override
     public VectorSpace<ScalarField> space() {
         return space;
-    }
-
-    static void negate(double[][] a) {
-        for (double[] c : a) {
-            for (int i = 0; i < c.length; i++) {
-                c[i] = -c[i];
-            }
-        }
     }
 }
