@@ -40,43 +40,48 @@ public final class Differential {
 
     /** out = d f / d x_axis: central differences inside, one-sided at the two border voxels. */
     public void derivative(double[] f, double[] out, int axis) {
-        final int nx = lat.nx;
-        final int n = lat.size(axis);
-        final int s = lat.stride(axis);
-        final double h = lat.spacing(axis);
         parallel.range(lat.rows(), (r0, r1) -> {
             for (int row = r0; row < r1; row++) {
-                int base = row * nx;
-                if (axis == 0) {
-                    derivativeAlongRow(f, out, base, nx, h);
-                    continue;
-                }
-                int c = lat.rowCoordinate(row, axis);
-                if (n == 1) {
-                    java.util.Arrays.fill(out, base, base + nx, 0);
-                    continue;
-                }
-                int up = c == n - 1 ? 0 : s;
-                int down = c == 0 ? 0 : s;
-                double w = 1.0 / ((up + down) / (double) s * h);
-                for (int i = base; i < base + nx; i++) {
-                    out[i] = (f[i + up] - f[i - down]) * w;
-                }
+                derivativeRow(f, row, axis, out, row * lat.nx);
             }
         });
     }
 
-    private static void derivativeAlongRow(double[] f, double[] out, int base, int n, double h) {
+    /** d f / d x_axis along one row of the grid, written to out[outBase ..]. */
+    private void derivativeRow(double[] f, int row, int axis, double[] out, int outBase) {
+        int nx = lat.nx;
+        int base = row * nx;
+        if (axis == 0) {
+            derivativeAlongRow(f, base, nx, lat.hx, out, outBase);
+            return;
+        }
+        int n = lat.size(axis);
         if (n == 1) {
-            out[base] = 0;
+            java.util.Arrays.fill(out, outBase, outBase + nx, 0);
+            return;
+        }
+        int s = lat.stride(axis);
+        int c = lat.rowCoordinate(row, axis);
+        int up = c == n - 1 ? 0 : s;
+        int down = c == 0 ? 0 : s;
+        double w = 1.0 / ((up + down) / (double) s * lat.spacing(axis));
+        for (int x = 0; x < nx; x++) {
+            int i = base + x;
+            out[outBase + x] = (f[i + up] - f[i - down]) * w;
+        }
+    }
+
+    private static void derivativeAlongRow(double[] f, int base, int n, double h, double[] out, int outBase) {
+        if (n == 1) {
+            out[outBase] = 0;
             return;
         }
         double w = 0.5 / h;
-        out[base] = (f[base + 1] - f[base]) / h;
-        for (int i = base + 1; i < base + n - 1; i++) {
-            out[i] = (f[i + 1] - f[i - 1]) * w;
+        out[outBase] = (f[base + 1] - f[base]) / h;
+        for (int x = 1; x < n - 1; x++) {
+            out[outBase + x] = (f[base + x + 1] - f[base + x - 1]) * w;
         }
-        out[base + n - 1] = (f[base + n - 1] - f[base + n - 2]) / h;
+        out[outBase + n - 1] = (f[base + n - 1] - f[base + n - 2]) / h;
     }
 
     public ScalarField divergence(VectorField v) {
@@ -104,31 +109,36 @@ public final class Differential {
 
     /** out += scale * G_a^T v (see {@link #addNegativeTransposedDerivative} for the stencil). */
     public void addTransposedDerivative(double[] v, double[] out, int axis, double scale) {
-        final int nx = lat.nx;
-        final int n = lat.size(axis);
-        final int s = lat.stride(axis);
-        final double h = lat.spacing(axis);
-        if (n == 1) {
+        if (lat.size(axis) == 1) {
             return;
         }
         parallel.range(lat.rows(), (r0, r1) -> {
             for (int row = r0; row < r1; row++) {
-                int base = row * nx;
-                if (axis == 0) {
-                    addTransposedDerivativeAlongRow(v, out, base, nx, h, scale);
-                    continue;
-                }
-                int c = lat.rowCoordinate(row, axis);
-                double prev = c > 0 ? upWeight(c - 1, n, h) : 0;
-                double next = c < n - 1 ? downWeight(c + 1, n, h) : 0;
-                double self = (c == 0 ? -1 / h : 0) + (c == n - 1 ? 1 / h : 0);
-                int ps = c > 0 ? s : 0;
-                int ns = c < n - 1 ? s : 0;
-                for (int i = base; i < base + nx; i++) {
-                    out[i] += scale * (prev * v[i - ps] - next * v[i + ns] + self * v[i]);
-                }
+                addTransposedDerivativeRow(v, out, row, axis, scale);
             }
         });
+    }
+
+    /** {@link #addTransposedDerivative} on one row (the axis longer than one voxel). */
+    private void addTransposedDerivativeRow(double[] v, double[] out, int row, int axis, double scale) {
+        int nx = lat.nx;
+        int base = row * nx;
+        double h = lat.spacing(axis);
+        if (axis == 0) {
+            addTransposedDerivativeAlongRow(v, out, base, nx, h, scale);
+            return;
+        }
+        int n = lat.size(axis);
+        int s = lat.stride(axis);
+        int c = lat.rowCoordinate(row, axis);
+        double prev = c > 0 ? upWeight(c - 1, n, h) : 0;
+        double next = c < n - 1 ? downWeight(c + 1, n, h) : 0;
+        double self = (c == 0 ? -1 / h : 0) + (c == n - 1 ? 1 / h : 0);
+        int ps = c > 0 ? s : 0;
+        int ns = c < n - 1 ? s : 0;
+        for (int i = base; i < base + nx; i++) {
+            out[i] += scale * (prev * v[i - ps] - next * v[i + ns] + self * v[i]);
+        }
     }
 
     /** The x-axis case of {@link #addTransposedDerivative} on one row: the stencil's border cases, then a plain loop. */
@@ -211,78 +221,137 @@ public final class Differential {
     /** det(I + grad u) of the map x -> x + u(x), u in mm along the voxel axes. */
     public ScalarField jacobianDeterminant(VectorField u) {
         double[] det = new double[lat.voxels];
-        jacobianDeterminant(u.components(), det, newJacobianScratch());
+        jacobianDeterminant(u.components(), det);
         return new ScalarField(grid, det);
     }
 
-    /** Scratch for the Jacobian methods: d x d arrays of the grid's size, allocate once and reuse. */
+    /** Scratch for {@link #jacobianDeterminantAdjoint}: d x d arrays of the grid's size, allocate once and reuse. */
     public double[][][] newJacobianScratch() {
         return new double[lat.dim][lat.dim][lat.voxels];
     }
 
-    /** out = det(I + G u), with du[c][a] = G_a u_c left in the scratch. */
-    public void jacobianDeterminant(double[][] u, double[] out, double[][][] du) {
+    /**
+     * out = det(I + G u). Row by row: the row's d x d derivatives go to a few rows of scratch that
+     * stay in cache, instead of d x d grid-sized fields (in 3D, nine fields written and read back
+     * for one).
+     */
+    public void jacobianDeterminant(double[][] u, double[] out) {
         int d = lat.dim;
-        for (int c = 0; c < d; c++) {
-            for (int a = 0; a < d; a++) {
-                derivative(u[c], du[c][a], a);
-            }
-        }
-        parallel.range(lat.voxels, (s, e) -> {
-            for (int i = s; i < e; i++) {
+        int nx = lat.nx;
+        parallel.range(lat.rows(), (r0, r1) -> {
+            double[][][] du = new double[d][d][nx];
+            for (int row = r0; row < r1; row++) {
+                rowDerivatives(u, row, du);
                 if (d == 2) {
-                    out[i] = (1 + du[0][0][i]) * (1 + du[1][1][i]) - du[0][1][i] * du[1][0][i];
+                    determinantRow2(du, out, row * nx);
                 } else {
-                    double a00 = 1 + du[0][0][i], a01 = du[0][1][i], a02 = du[0][2][i];
-                    double a10 = du[1][0][i], a11 = 1 + du[1][1][i], a12 = du[1][2][i];
-                    double a20 = du[2][0][i], a21 = du[2][1][i], a22 = 1 + du[2][2][i];
-                    out[i] = a00 * (a11 * a22 - a12 * a21) - a01 * (a10 * a22 - a12 * a20)
-                            + a02 * (a10 * a21 - a11 * a20);
+                    determinantRow3(du, out, row * nx);
                 }
             }
         });
     }
 
-    /**
-     * Adjoint of {@link #jacobianDeterminant}: uBar[c] += sum_a G_a^T (detBar cof_ca), cof the
-     * cofactor matrix of I + G u (d det / d M_ca). The scratch is overwritten.
-     */
-    public void jacobianDeterminantAdjoint(double[][] u, double[] detBar, double[][] uBar, double[][][] du) {
-        int d = lat.dim;
-        for (int c = 0; c < d; c++) {
-            for (int a = 0; a < d; a++) {
-                derivative(u[c], du[c][a], a);
+    /** du[c][a] = G_a u_c along one row. */
+    private void rowDerivatives(double[][] u, int row, double[][][] du) {
+        for (int c = 0; c < du.length; c++) {
+            for (int a = 0; a < du.length; a++) {
+                derivativeRow(u[c], row, a, du[c][a], 0);
             }
         }
-        parallel.range(lat.voxels, (s, e) -> {
-            for (int i = s; i < e; i++) {
-                double w = detBar[i];
+    }
+
+    private static void determinantRow2(double[][][] du, double[] out, int base) {
+        double[] d00 = du[0][0], d01 = du[0][1], d10 = du[1][0], d11 = du[1][1];
+        for (int x = 0; x < d00.length; x++) {
+            out[base + x] = (1 + d00[x]) * (1 + d11[x]) - d01[x] * d10[x];
+        }
+    }
+
+    private static void determinantRow3(double[][][] du, double[] out, int base) {
+        double[] d00 = du[0][0], d01 = du[0][1], d02 = du[0][2];
+        double[] d10 = du[1][0], d11 = du[1][1], d12 = du[1][2];
+        double[] d20 = du[2][0], d21 = du[2][1], d22 = du[2][2];
+        for (int x = 0; x < d00.length; x++) {
+            double a00 = 1 + d00[x], a01 = d01[x], a02 = d02[x];
+            double a10 = d10[x], a11 = 1 + d11[x], a12 = d12[x];
+            double a20 = d20[x], a21 = d21[x], a22 = 1 + d22[x];
+            out[base + x] = a00 * (a11 * a22 - a12 * a21) - a01 * (a10 * a22 - a12 * a20)
+                    + a02 * (a10 * a21 - a11 * a20);
+        }
+    }
+
+    /**
+     * Adjoint of {@link #jacobianDeterminant}: uBar[c] += sum_a G_a^T (detBar cof_ca), cof the
+     * cofactor matrix of I + G u (d det / d M_ca). q[c][a] receives detBar cof_ca (overwritten),
+     * computed row by row as in the forward pass.
+     */
+    public void jacobianDeterminantAdjoint(double[][] u, double[] detBar, double[][] uBar, double[][][] q) {
+        int d = lat.dim;
+        int nx = lat.nx;
+        parallel.range(lat.rows(), (r0, r1) -> {
+            double[][][] du = new double[d][d][nx];
+            for (int row = r0; row < r1; row++) {
+                rowDerivatives(u, row, du);
                 if (d == 2) {
-                    double m00 = 1 + du[0][0][i], m01 = du[0][1][i], m10 = du[1][0][i], m11 = 1 + du[1][1][i];
-                    du[0][0][i] = w * m11;
-                    du[0][1][i] = -w * m10;
-                    du[1][0][i] = -w * m01;
-                    du[1][1][i] = w * m00;
+                    cofactorRow2(du, detBar, q, row * nx);
                 } else {
-                    double a00 = 1 + du[0][0][i], a01 = du[0][1][i], a02 = du[0][2][i];
-                    double a10 = du[1][0][i], a11 = 1 + du[1][1][i], a12 = du[1][2][i];
-                    double a20 = du[2][0][i], a21 = du[2][1][i], a22 = 1 + du[2][2][i];
-                    du[0][0][i] = w * (a11 * a22 - a12 * a21);
-                    du[0][1][i] = -w * (a10 * a22 - a12 * a20);
-                    du[0][2][i] = w * (a10 * a21 - a11 * a20);
-                    du[1][0][i] = -w * (a01 * a22 - a02 * a21);
-                    du[1][1][i] = w * (a00 * a22 - a02 * a20);
-                    du[1][2][i] = -w * (a00 * a21 - a01 * a20);
-                    du[2][0][i] = w * (a01 * a12 - a02 * a11);
-                    du[2][1][i] = -w * (a00 * a12 - a02 * a10);
-                    du[2][2][i] = w * (a00 * a11 - a01 * a10);
+                    cofactorRow3(du, detBar, q, row * nx);
                 }
             }
         });
+        // each uBar[c] collects its d transposed derivatives in one pass over its rows
         for (int c = 0; c < d; c++) {
-            for (int a = 0; a < d; a++) {
-                addTransposedDerivative(du[c][a], uBar[c], a, 1);
-            }
+            double[][] qc = q[c];
+            double[] out = uBar[c];
+            parallel.range(lat.rows(), (r0, r1) -> {
+                for (int row = r0; row < r1; row++) {
+                    for (int a = 0; a < d; a++) {
+                        if (lat.size(a) > 1) {
+                            addTransposedDerivativeRow(qc[a], out, row, a, 1);
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** q[c][a] = detBar cof_ca(I + du) on one row, 2D. */
+    private static void cofactorRow2(double[][][] du, double[] detBar, double[][][] q, int base) {
+        double[] d00 = du[0][0], d01 = du[0][1], d10 = du[1][0], d11 = du[1][1];
+        double[] q00 = q[0][0], q01 = q[0][1], q10 = q[1][0], q11 = q[1][1];
+        for (int x = 0; x < d00.length; x++) {
+            int i = base + x;
+            double w = detBar[i];
+            q00[i] = w * (1 + d11[x]);
+            q01[i] = -w * d10[x];
+            q10[i] = -w * d01[x];
+            q11[i] = w * (1 + d00[x]);
+        }
+    }
+
+    /** q[c][a] = detBar cof_ca(I + du) on one row, 3D. */
+    private static void cofactorRow3(double[][][] du, double[] detBar, double[][][] q, int base) {
+        double[] d00 = du[0][0], d01 = du[0][1], d02 = du[0][2];
+        double[] d10 = du[1][0], d11 = du[1][1], d12 = du[1][2];
+        double[] d20 = du[2][0], d21 = du[2][1], d22 = du[2][2];
+        double[] q00 = q[0][0], q01 = q[0][1], q02 = q[0][2];
+        double[] q10 = q[1][0], q11 = q[1][1], q12 = q[1][2];
+        double[] q20 = q[2][0], q21 = q[2][1], q22 = q[2][2];
+        for (int x = 0; x < d00.length; x++) {
+            int i = base + x;
+            double w = detBar[i];
+            double a00 = 1 + d00[x], a01 = d01[x], a02 = d02[x];
+            double a10 = d10[x], a11 = 1 + d11[x], a12 = d12[x];
+            double a20 = d20[x], a21 = d21[x], a22 = 1 + d22[x];
+            q00[i] = w * (a11 * a22 - a12 * a21);
+            q01[i] = -w * (a10 * a22 - a12 * a20);
+            q02[i] = w * (a10 * a21 - a11 * a20);
+            q10[i] = -w * (a01 * a22 - a02 * a21);
+            q11[i] = w * (a00 * a22 - a02 * a20);
+            q12[i] = -w * (a00 * a21 - a01 * a20);
+            q20[i] = w * (a01 * a12 - a02 * a11);
+            q21[i] = -w * (a00 * a12 - a02 * a10);
+            q22[i] = w * (a00 * a11 - a01 * a10);
         }
     }
 }

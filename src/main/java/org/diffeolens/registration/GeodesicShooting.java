@@ -224,7 +224,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         // image and momentum ride the same map: locate each point once
         ctx.transport.pullBack(new double[][] {ctx.source.data(), p0}, map, new double[][] {image, q});
         if (det != null) {
-            ctx.differential.jacobianDeterminant(map, det, jacobianScratch);
+            ctx.differential.jacobianDeterminant(map, det);
         }
         return momentumCovector(image, q, det);
     }
