@@ -12,7 +12,8 @@ import org.diffeolens.field.Lattice;
  * ({@link SpectralFilter}); the multipliers of K and L on the half spectrum (with the 1/N of the
  * inverse transform folded in), the plans and the buffers are made once and reused.
  * <p>The boundary is periodic: deformations near one face feel the opposite face through K.
- * Registration pads nothing; images are expected to have background at their borders.
+ * Registration pads every level by a few voxels to an FFT-friendly size and masks the margin out
+ * of the data term; images are expected to have background at their borders.
  */
 public final class FourierKernel implements Kernel {
 
@@ -30,6 +31,7 @@ public final class FourierKernel implements Kernel {
     private final double[] ey;
     private final double[] ez;
     private final SpectralFilter filter;
+    private final Parallel parallel;
     private final double[][] multiplierK;
     private double[][] multiplierL;
     /** -K's multiplier, made on first use. */
@@ -44,6 +46,7 @@ public final class FourierKernel implements Kernel {
         this.ey = axisEigenvalues(lat.ny, lat.hy);
         this.ez = lat.dim == 3 ? axisEigenvalues(lat.nz, lat.hz) : new double[] {0};
         this.filter = new SpectralFilter(lat, parallel);
+        this.parallel = parallel;
         // K is even in every frequency, so its values for kx in [0, nx/2] are all its values
         this.multiplierK = new double[filter.rows()][filter.halfWidth()];
         double norm = 1.0 / lat.voxels;
@@ -73,6 +76,22 @@ public final class FourierKernel implements Kernel {
                     + " at frequency (" + x + ", " + y + ", " + z + ") of " + description);
         }
         return k;
+    }
+
+    /** factor K on another grid (the same spectrum, scaled), with its own plans and buffers. */
+    public FourierKernel on(Grid other, double factor) {
+        return new FourierKernel(other, mu -> factor * spectrum.kernelEigenvalue(mu),
+                factor == 1 ? description : factor + " " + description, parallel);
+    }
+
+    /** The eigenvalue of K at a Laplacian eigenvalue mu >= 0 (mm^-2). */
+    public double eigenvalueAt(double mu) {
+        return spectrum.kernelEigenvalue(mu);
+    }
+
+    /** The threads the transforms run on. */
+    public Parallel parallel() {
+        return parallel;
     }
 
     @Override
