@@ -24,7 +24,11 @@ public final class CachingFlow<C, T> implements ControlledFlow<C, T> {
             return lastTrajectory;
         }
         T t = flow.forward(control);
-        lastControl = space.copy(control);
+        if (lastControl != null && space.dimension(lastControl) == space.dimension(control)) {
+            space.assign(lastControl, control); // a 3D control is tens of MB: keep its arrays
+        } else {
+            lastControl = space.copy(control);
+        }
         lastTrajectory = t;
         return t;
     }

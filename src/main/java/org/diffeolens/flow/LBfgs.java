@@ -24,6 +24,15 @@ public final class LBfgs<C> implements Optimizer<C> {
     private C previousControl;
     private C previousGradient;
     private C previousDirection;
+    /**
+     * Scratch kept from step to step (a 3D momentum is tens of MB, and fresh copies each step cost
+     * their zeroing, page faults and collections): the newest s and y before the curvature test,
+     * the two-loop recursion's q, and the step direction r.
+     */
+    private C sScratch;
+    private C yScratch;
+    private C qScratch;
+    private C rScratch;
     private double firstStep;
     private java.util.function.ToDoubleFunction<C> firstStepRule;
 
@@ -73,19 +82,20 @@ public final class LBfgs<C> implements Optimizer<C> {
             }
         }
         remember(space, at, direction);
-        C r = pairs.isEmpty() ? space.copy(direction) : twoLoop(space, at.gradient(), direction);
+        rScratch = assign(space, rScratch, direction);
+        C r = pairs.isEmpty() ? rScratch : twoLoop(space, at.gradient(), rScratch);
         double slope = space.dot(at.gradient(), r);
         if (!(slope > 0)) {
             pairs.clear(); // lost positive definiteness: restart from the metric's direction
-            r = space.copy(direction);
+            space.assign(r, direction);
             slope = space.dot(at.gradient(), r);
             if (!(slope > 0)) {
                 return new Step<>(at.control(), 0, 0);
             }
         }
-        previousControl = space.copy(at.control());
-        previousGradient = space.copy(at.gradient());
-        previousDirection = space.copy(direction);
+        previousControl = assign(space, previousControl, at.control());
+        previousGradient = assign(space, previousGradient, at.gradient());
+        previousDirection = assign(space, previousDirection, direction);
         boolean first = pairs.isEmpty();
         double t = first ? firstStep : 1.0;
         double e0 = at.energy().total();
@@ -142,25 +152,38 @@ public final class LBfgs<C> implements Optimizer<C> {
         if (previousControl == null) {
             return;
         }
-        C s = space.copy(at.control());
+        C s = sScratch = assign(space, sScratch, at.control());
         space.axpy(-1, previousControl, s);
-        C y = space.copy(at.gradient());
+        C y = yScratch = assign(space, yScratch, at.gradient());
         space.axpy(-1, previousGradient, y);
         double sy = space.dot(s, y);
         if (!(sy > 1e-12 * Math.sqrt(space.dot(s, s) * space.dot(y, y)))) {
             return; // curvature condition fails (non-convex region): skip this pair
         }
-        C hy = space.copy(direction);
+        // the pair leaving the memory lends its arrays: its s and y become the next scratch
+        Pair<C> oldest = pairs.size() >= memory ? pairs.removeFirst() : null;
+        C hy = oldest == null ? space.copy(direction) : oldest.hy;
+        if (oldest != null) {
+            space.assign(hy, direction);
+        }
         space.axpy(-1, previousDirection, hy);
         pairs.addLast(new Pair<>(s, y, hy, 1 / sy));
-        if (pairs.size() > memory) {
-            pairs.removeFirst();
-        }
+        sScratch = oldest == null ? null : oldest.s;
+        yScratch = oldest == null ? null : oldest.y;
     }
 
-    /** r = H g with H0 the metric scaled by gamma = s'y / y'H0 y of the newest pair. */
+    /** dst := src in dst's arrays, or a copy when there is none yet; returns dst. */
+    private static <C> C assign(VectorSpace<C> space, C dst, C src) {
+        if (dst == null) {
+            return space.copy(src);
+        }
+        space.assign(dst, src);
+        return dst;
+    }
+
+    /** r = H g with H0 the metric scaled by gamma = s'y / y'H0 y of the newest pair; direction becomes r. */
     private C twoLoop(VectorSpace<C> space, C gradient, C direction) {
-        C q = space.copy(gradient);
+        C q = qScratch = assign(space, qScratch, gradient);
         Iterator<Pair<C>> newestFirst = pairs.descendingIterator();
         while (newestFirst.hasNext()) {
             Pair<C> p = newestFirst.next();
@@ -169,7 +192,7 @@ public final class LBfgs<C> implements Optimizer<C> {
         }
         Pair<C> newest = pairs.peekLast();
         double gamma = 1 / (newest.rho * space.dot(newest.y, newest.hy));
-        C r = space.copy(direction);
+        C r = direction;
         for (Pair<C> p : pairs) {
             space.axpy(-p.alpha, p.hy, r);
         }
@@ -187,6 +210,10 @@ public final class LBfgs<C> implements Optimizer<C> {
         previousControl = null;
         previousGradient = null;
         previousDirection = null;
+        sScratch = null;
+        yScratch = null;
+        qScratch = null;
+        rScratch = null;
         firstStep = initialStep;
     }
 

@@ -71,11 +71,21 @@ public final class FlowContext {
 
     /** dE_sim/dp at the end of the flow: the similarity's covector carried back through the pull-back. */
     double[][] terminalAdjoint(double[][] p, double[] warped) {
-        double[] wBar = new double[voxels];
-        similarity.valueAndGradient(warped, wBar);
         double[][] pBar = new double[dim][voxels];
-        transport.pullBackAdjoint(source.data(), p, wBar, pBar, null);
+        terminalAdjoint(p, warped, new double[voxels], pBar);
         return pBar;
+    }
+
+    /** {@link #terminalAdjoint} into pBar (overwritten), with wBar as the similarity's scratch. */
+    void terminalAdjoint(double[][] p, double[] warped, double[] wBar, double[][] pBar) {
+        parallel.range(voxels, (s, e) -> {
+            java.util.Arrays.fill(wBar, s, e, 0);
+            for (double[] c : pBar) {
+                java.util.Arrays.fill(c, s, e, 0);
+            }
+        });
+        similarity.valueAndGradient(warped, wBar);
+        transport.pullBackAdjoint(source.data(), p, wBar, pBar, null);
     }
 
     double[][] zeros() {

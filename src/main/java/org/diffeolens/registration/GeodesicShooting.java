@@ -281,6 +281,10 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         final double[] imageBar;
         final double[] detBar;
         final double[] qBar;
+        /** The reverse sweep's two map covectors, in turn, and the similarity's covector; made on first use. */
+        double[][] adjointA;
+        double[][] adjointB;
+        double[] similarityBar;
 
         StepFields(int dim, int voxels) {
             imageBuffer = new double[voxels];
@@ -309,8 +313,15 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         double[][][] velocities = t.velocities();
         double[][][] parts = t.parts();
         double[] p0Bar = new double[ctx.voxels];
-        double[][] pBar = ctx.terminalAdjoint(maps[timeSteps], t.warped);
-        double[][] spare = ctx.zeros();
+        StepFields f = fields;
+        if (f.adjointA == null) {
+            f.adjointA = ctx.zeros();
+            f.adjointB = ctx.zeros();
+            f.similarityBar = new double[ctx.voxels];
+        }
+        double[][] pBar = f.adjointA;
+        double[][] spare = f.adjointB;
+        ctx.terminalAdjoint(maps[timeSteps], t.warped, f.similarityBar, pBar);
         for (int k = timeSteps - 1; k >= 0; k--) {
             // pBar_k accumulates into the spare buffer; pBar_{k+1} then becomes the spare
             double[][] pBarK = maps[k] == null ? null : spare;

@@ -34,6 +34,8 @@ public final class MomentumMetric implements Metric<ScalarField> {
     private double[] p;
     private double[] ap;
     private double[][] m;
+    /** The step's right-hand side, used up as the solver's residual. */
+    private double[] residual;
 
     public MomentumMetric(FlowContext ctx) {
         this.ctx = ctx;
@@ -98,7 +100,10 @@ public final class MomentumMetric implements Metric<ScalarField> {
     @Override
     public ScalarField sharp(ScalarField covector, ScalarField at) {
         double[] g = covector.data();
-        double[] b = new double[g.length];
+        if (residual == null) {
+            residual = new double[g.length];
+        }
+        double[] b = residual;
         double inv = 1 / ctx.voxelVolume;
         ctx.parallel.range(b.length, (s, e) -> {
             for (int i = s; i < e; i++) {

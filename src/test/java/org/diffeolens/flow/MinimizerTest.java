@@ -204,6 +204,57 @@ class MinimizerTest {
     }
 
     @Test
+    void lbfgsWithAShortMemoryRecyclesItsPairsWithoutMixingThem() {
+        // E = 1/2 sum_i d_i (x_i - 1)^2 with d from 1 to 100: memory 2 turns the pairs over at
+        // every step, each leaving pair lending its arrays to the next; a pair built in arrays
+        // still read elsewhere would break the secant equations and the monotone descent
+        int n = 10;
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = Math.pow(100, i / (n - 1.0));
+        }
+        ControlledFlow<double[], double[]> quadratic = new ControlledFlow<>() {
+            @Override
+            public double[] forward(double[] c) {
+                return c.clone();
+            }
+
+            @Override
+            public Energy energy(double[] c) {
+                double e = 0;
+                for (int i = 0; i < n; i++) {
+                    e += 0.5 * d[i] * (c[i] - 1) * (c[i] - 1);
+                }
+                return new Energy(0, e);
+            }
+
+            @Override
+            public double[] gradient(double[] c) {
+                double[] g = new double[n];
+                for (int i = 0; i < n; i++) {
+                    g[i] = d[i] * (c[i] - 1);
+                }
+                return g;
+            }
+
+            @Override
+            public VectorSpace<double[]> space() {
+                return DoubleArraySpace.INSTANCE;
+            }
+        };
+        MinimizationResult<double[]> r = new Minimizer<>(new Adjoint<double[]>(), Metric.identity(quadratic.space()),
+                new LBfgs<>(2, 1e-3), StoppingRule.iterations(300).withTolerance(1e-30, 1))
+                .minimize(quadratic, new double[n]);
+        double[] ones = new double[n];
+        java.util.Arrays.fill(ones, 1);
+        // a convex quadratic: L-BFGS converges to its minimizer, here to round-off
+        assertArrayEquals(ones, r.control(), 1e-8);
+        for (int k = 1; k < r.history().size(); k++) {
+            assertTrue(r.history().get(k).total() <= r.history().get(k - 1).total());
+        }
+    }
+
+    @Test
     void cachingFlowSkipsTheForwardPassAtTheAcceptedPoint() {
         Quadratic q = new Quadratic();
         AtomicInteger forwards = new AtomicInteger();
