@@ -62,6 +62,11 @@ public final class Registration {
     private final BooleanSupplier cancelled;
     private final Parallel parallel;
     private final List<LevelLog> logs = new ArrayList<>();
+    /**
+     * The finest shooting level's flow, whose storage the final forward pass reuses (in 3D a fresh
+     * one is gigabytes, which the collector then copies).
+     */
+    private GeodesicShooting lastShooting;
 
     private Registration(RegistrationParameters p, RegistrationListener listener, BooleanSupplier cancelled) {
         this.p = p;
@@ -229,6 +234,7 @@ public final class Registration {
         FlowContext ctx = null;
         for (int level = 0; level < p.levels(); level++) {
             int factor = 1 << (p.levels() - 1 - level);
+            lastShooting = null; // a coarser level's storage is not kept while the next one is set up
             FlowContext previous = ctx;
             ctx = levelContext(target, source, factor, p, parallel);
             control = upsample(control, previous, ctx);
@@ -323,6 +329,7 @@ public final class Registration {
         switch (p.method()) {
             case SHOOTING: {
                 GeodesicShooting shooting = new GeodesicShooting(ctx, p.timeSteps());
+                lastShooting = shooting;
                 ShootingEnergyForm form = new ShootingEnergyForm(shooting);
                 ControlledFlow<ScalarField, GeodesicShooting.Trajectory> flow =
                         p.gradient() == RegistrationParameters.Gradient.EP ? form : shooting;
@@ -404,7 +411,8 @@ public final class Registration {
         Transport transport = new Transport(ctx.grid(), parallel);
         switch (p.method()) {
             case SHOOTING: {
-                GeodesicShooting flow = new GeodesicShooting(ctx, p.timeSteps());
+                GeodesicShooting flow = lastShooting != null && lastShooting.context() == ctx ? lastShooting
+                        : new GeodesicShooting(ctx, p.timeSteps());
                 GeodesicShooting.Trajectory t = flow.forward((ScalarField) control);
                 d.inverseMap = t.inverseMap();
                 d.energy = t.energy();
@@ -451,16 +459,21 @@ public final class Registration {
         double dt = 1.0 / t;
         Grid g = inverseMap.grid();
         double[][] q = new double[g.dim()][g.voxelCount()];
+        double[][] next = new double[g.dim()][g.voxelCount()];
         double[][] step = new double[g.dim()][g.voxelCount()];
         for (int k = 0; k < t; k++) {
-            for (int c = 0; c < g.dim(); c++) {
-                for (int i = 0; i < step[c].length; i++) {
-                    step[c][i] = dt * velocities[k][c][i];
+            double[][] v = velocities[k];
+            parallel.range(g.voxelCount(), (s, e) -> {
+                for (int c = 0; c < step.length; c++) {
+                    for (int i = s; i < e; i++) {
+                        step[c][i] = dt * v[c][i];
+                    }
                 }
-            }
-            double[][] next = new double[g.dim()][g.voxelCount()];
+            });
             transport.compose(step, q, next);
+            double[][] swap = q;
             q = next;
+            next = swap;
         }
         return Displacements.invert(inverseMap, new VectorField(g, q), INVERSE_REFINEMENTS, 1e-4, parallel);
     }
