@@ -3,6 +3,7 @@ package org.diffeolens.concurrent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,33 @@ class ParallelTest {
             }
         }
         return -1;
+    }
+
+    @Test
+    void chunksAWorkerHasNotStartedAreRunByTheCallerAndStillRunOnce() {
+        // tiny loops back to back, more chunks than cores: the caller, done with chunk 0 long before
+        // a parked worker wakes, claims that worker's chunk; the worker, when it comes, must skip
+        // it, and must not lose the next loop's chunk handed to it meanwhile
+        Parallel p = Parallel.of(4);
+        Thread caller = Thread.currentThread();
+        int loops = 20_000;
+        int n = 4;
+        AtomicIntegerArray runs = new AtomicIntegerArray(n);
+        int[] byCaller = new int[1];
+        for (int loop = 0; loop < loops; loop++) {
+            p.chunked(n, (chunk, s, e) -> {
+                assertEquals(chunk, s);
+                assertEquals(chunk + 1, e);
+                runs.incrementAndGet(chunk);
+                if (chunk > 0 && Thread.currentThread() == caller) {
+                    byCaller[0]++;
+                }
+            });
+            for (int k = 0; k < n; k++) {
+                assertEquals(loop + 1, runs.get(k), "loop " + loop + ", chunk " + k);
+            }
+        }
+        assertTrue(byCaller[0] > 0, "the caller never ran a worker's chunk");
     }
 
     @Test
