@@ -159,14 +159,18 @@ public final class Prolongation {
         });
     }
 
+    /** A pass along one axis over the block o of its (outer, n_a, inner) view, on inner indices [t0, t1). */
+    @FunctionalInterface
+    private interface AxisPass {
+        void run(int o, int inner, int t0, int t1);
+    }
+
     /**
-     * dst = P_a^T src along axis a = 1 or 2: src has the fine extent there (shape), dst the coarse
-     * one. The array is seen as (outer, n_a, inner); the outer index is split between threads, or
-     * the inner one when there is a single outer block (the slowest axis).
+     * Runs a pass along axis a = 1 or 2 of an array of the given shape, seen as (outer, n_a,
+     * inner): the outer blocks are split between threads, or the inner indices when there is a
+     * single outer block (the slowest axis).
      */
-    private void collect(double[] src, int[] shape, int a, double[] dst) {
-        int n = fine[a];
-        int nc = coarse[a];
+    private void alongAxis(int[] shape, int a, AxisPass pass) {
         int inner = 1;
         for (int b = 0; b < a; b++) {
             inner *= shape[b];
@@ -175,31 +179,39 @@ public final class Prolongation {
         for (int b = a + 1; b < shape.length; b++) {
             outer *= shape[b];
         }
+        final int in = inner;
+        if (outer > 1) {
+            parallel.range(outer, (o0, o1) -> {
+                for (int o = o0; o < o1; o++) {
+                    pass.run(o, in, 0, in);
+                }
+            });
+        } else {
+            parallel.range(inner, (t0, t1) -> pass.run(0, in, t0, t1));
+        }
+    }
+
+    /** dst = P_a^T src along axis a = 1 or 2: src has the fine extent there (shape), dst the coarse one. */
+    private void collect(double[] src, int[] shape, int a, double[] dst) {
+        int n = fine[a];
+        int nc = coarse[a];
         int[] lo = lower[a];
         int[] hi = upper[a];
         double[] w = weight[a];
-        final int in = inner;
-        boolean byOuter = outer > 1;
-        parallel.range(byOuter ? outer : inner, (r0, r1) -> {
-            int o0 = byOuter ? r0 : 0;
-            int o1 = byOuter ? r1 : 1;
-            int t0 = byOuter ? 0 : r0;
-            int t1 = byOuter ? in : r1;
-            for (int o = o0; o < o1; o++) {
-                for (int j = 0; j < nc; j++) {
-                    java.util.Arrays.fill(dst, (o * nc + j) * in + t0, (o * nc + j) * in + t1, 0);
-                }
-                for (int i = 0; i < n; i++) {
-                    int s = (o * n + i) * in;
-                    int dl = (o * nc + lo[i]) * in;
-                    int du = (o * nc + hi[i]) * in;
-                    double wu = w[i];
-                    double wl = 1 - wu;
-                    for (int t = t0; t < t1; t++) {
-                        double f = src[s + t];
-                        dst[dl + t] += wl * f;
-                        dst[du + t] += wu * f;
-                    }
+        alongAxis(shape, a, (o, in, t0, t1) -> {
+            for (int j = 0; j < nc; j++) {
+                java.util.Arrays.fill(dst, (o * nc + j) * in + t0, (o * nc + j) * in + t1, 0);
+            }
+            for (int i = 0; i < n; i++) {
+                int s = (o * n + i) * in;
+                int dl = (o * nc + lo[i]) * in;
+                int du = (o * nc + hi[i]) * in;
+                double wu = w[i];
+                double wl = 1 - wu;
+                for (int t = t0; t < t1; t++) {
+                    double f = src[s + t];
+                    dst[dl + t] += wl * f;
+                    dst[du + t] += wu * f;
                 }
             }
         });
@@ -209,34 +221,18 @@ public final class Prolongation {
     private void interpolate(double[] src, int[] shape, int a, double[] dst) {
         int n = fine[a];
         int nc = coarse[a];
-        int inner = 1;
-        for (int b = 0; b < a; b++) {
-            inner *= shape[b];
-        }
-        int outer = 1;
-        for (int b = a + 1; b < shape.length; b++) {
-            outer *= shape[b];
-        }
         int[] lo = lower[a];
         int[] hi = upper[a];
         double[] w = weight[a];
-        final int in = inner;
-        boolean byOuter = outer > 1;
-        parallel.range(byOuter ? outer : inner, (r0, r1) -> {
-            int o0 = byOuter ? r0 : 0;
-            int o1 = byOuter ? r1 : 1;
-            int t0 = byOuter ? 0 : r0;
-            int t1 = byOuter ? in : r1;
-            for (int o = o0; o < o1; o++) {
-                for (int i = 0; i < n; i++) {
-                    int d = (o * n + i) * in;
-                    int sl = (o * nc + lo[i]) * in;
-                    int su = (o * nc + hi[i]) * in;
-                    double wu = w[i];
-                    double wl = 1 - wu;
-                    for (int t = t0; t < t1; t++) {
-                        dst[d + t] = wl * src[sl + t] + wu * src[su + t];
-                    }
+        alongAxis(shape, a, (o, in, t0, t1) -> {
+            for (int i = 0; i < n; i++) {
+                int d = (o * n + i) * in;
+                int sl = (o * nc + lo[i]) * in;
+                int su = (o * nc + hi[i]) * in;
+                double wu = w[i];
+                double wl = 1 - wu;
+                for (int t = t0; t < t1; t++) {
+                    dst[d + t] = wl * src[sl + t] + wu * src[su + t];
                 }
             }
         });

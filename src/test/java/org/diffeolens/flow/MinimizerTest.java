@@ -173,27 +173,9 @@ class MinimizerTest {
     @Test
     void lbfgsWithAMetricAsInitialHessianMinimizesRosenbrock() {
         // a diagonal metric stands in for the kernel: the optimizer only sees directions it produced
-        ControlledFlow<double[], double[]> rosenbrock = new ControlledFlow<>() {
-            @Override
-            public double[] forward(double[] c) {
-                return c.clone();
-            }
-
-            @Override
-            public Energy energy(double[] c) {
-                return new Energy(0, Math.pow(1 - c[0], 2) + 100 * Math.pow(c[1] - c[0] * c[0], 2));
-            }
-
-            @Override
-            public double[] gradient(double[] c) {
-                return new double[] {-2 * (1 - c[0]) - 400 * c[0] * (c[1] - c[0] * c[0]), 200 * (c[1] - c[0] * c[0])};
-            }
-
-            @Override
-            public VectorSpace<double[]> space() {
-                return DoubleArraySpace.INSTANCE;
-            }
-        };
+        ControlledFlow<double[], double[]> rosenbrock = flowOf(
+                c -> Math.pow(1 - c[0], 2) + 100 * Math.pow(c[1] - c[0] * c[0], 2),
+                c -> new double[] {-2 * (1 - c[0]) - 400 * c[0] * (c[1] - c[0] * c[0]), 200 * (c[1] - c[0] * c[0])});
         Metric<double[]> diagonal = (g, at) -> new double[] {g[0] * 0.5, g[1] * 2};
         MinimizationResult<double[]> r = new Minimizer<>(new Adjoint<double[]>(), diagonal, new LBfgs<>(6, 1e-4),
                 StoppingRule.iterations(500).withTolerance(1e-16, 1)).minimize(rosenbrock, new double[] {-1.2, 1});
@@ -213,35 +195,19 @@ class MinimizerTest {
         for (int i = 0; i < n; i++) {
             d[i] = Math.pow(100, i / (n - 1.0));
         }
-        ControlledFlow<double[], double[]> quadratic = new ControlledFlow<>() {
-            @Override
-            public double[] forward(double[] c) {
-                return c.clone();
+        ControlledFlow<double[], double[]> quadratic = flowOf(c -> {
+            double e = 0;
+            for (int i = 0; i < n; i++) {
+                e += 0.5 * d[i] * (c[i] - 1) * (c[i] - 1);
             }
-
-            @Override
-            public Energy energy(double[] c) {
-                double e = 0;
-                for (int i = 0; i < n; i++) {
-                    e += 0.5 * d[i] * (c[i] - 1) * (c[i] - 1);
-                }
-                return new Energy(0, e);
+            return e;
+        }, c -> {
+            double[] g = new double[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = d[i] * (c[i] - 1);
             }
-
-            @Override
-            public double[] gradient(double[] c) {
-                double[] g = new double[n];
-                for (int i = 0; i < n; i++) {
-                    g[i] = d[i] * (c[i] - 1);
-                }
-                return g;
-            }
-
-            @Override
-            public VectorSpace<double[]> space() {
-                return DoubleArraySpace.INSTANCE;
-            }
-        };
+            return g;
+        });
         MinimizationResult<double[]> r = new Minimizer<>(new Adjoint<double[]>(), Metric.identity(quadratic.space()),
                 new LBfgs<>(2, 1e-3), StoppingRule.iterations(300).withTolerance(1e-30, 1))
                 .minimize(quadratic, new double[n]);
@@ -286,5 +252,31 @@ class MinimizerTest {
         assertEquals(10, r.iterations());
         assertTrue(cached.hits() >= 10, "every accepted point was the last one the line search evaluated");
         assertArrayEquals(q.minimizer(), r.control(), 0.05);
+    }
+
+    /** A flow whose trajectory is its control: E(c) and its gradient given as functions. */
+    private static ControlledFlow<double[], double[]> flowOf(java.util.function.ToDoubleFunction<double[]> energy,
+                                                             java.util.function.UnaryOperator<double[]> gradient) {
+        return new ControlledFlow<>() {
+            @Override
+            public double[] forward(double[] c) {
+                return c.clone();
+            }
+
+            @Override
+            public Energy energy(double[] c) {
+                return new Energy(0, energy.applyAsDouble(c));
+            }
+
+            @Override
+            public double[] gradient(double[] c) {
+                return gradient.apply(c);
+            }
+
+            @Override
+            public VectorSpace<double[]> space() {
+                return DoubleArraySpace.INSTANCE;
+            }
+        };
     }
 }
