@@ -43,6 +43,11 @@ public final class Transport {
         return grid;
     }
 
+    /** The threads its loops run on. */
+    public Parallel parallel() {
+        return parallel;
+    }
+
     public Lattice lattice() {
         return lat;
     }

@@ -106,4 +106,33 @@ class StationaryVelocityTest {
         }
         return q;
     }
+
+    /**
+     * The flow recycles a trajectory's squarings two forward passes later: the old trajectory then
+     * squares again and gives bit for bit what it gave before, what it handed out earlier does not
+     * change under its holder, and a control changed in place afterwards is not followed.
+     */
+    @org.junit.jupiter.api.Test
+    void aRecycledTrajectorySquaresAgainToTheSameNumbers() {
+        FlowContext ctx = Problems.context(2, false);
+        StationaryVelocity flow = new StationaryVelocity(ctx);
+        VectorField v = velocity(ctx.grid());
+        StationaryVelocity.Trajectory first = flow.forward(v);
+        VectorField map = first.inverseMap();
+        double[] mapBefore = map.component(0).clone();
+        double[] gradientFresh = flow.gradient(first).component(1).clone();
+        // two more passes take both storages, the first trajectory's included
+        VectorField other = velocity(ctx.grid());
+        other.component(0)[3] += 0.5;
+        flow.forward(other);
+        flow.forward(VectorField.zeros(ctx.grid()));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(mapBefore, map.component(0));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(gradientFresh, flow.gradient(first).component(1));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(mapBefore, first.inverseMap().component(0));
+        java.util.Arrays.fill(v.component(0), 0);
+        flow.forward(other);
+        flow.forward(other);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(gradientFresh, flow.gradient(first).component(1));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(mapBefore, first.inverseMap().component(0));
+    }
 }
