@@ -18,20 +18,47 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
 
     /** The maps of every step and the energy terms. */
     public static final class Trajectory {
+        private final Lddmm flow;
         final VelocityPath path;
-        final double[][][] maps;
+        private double[][][] maps;
+        private Storage storage;
         final double[] warped;
         final Energy energy;
 
-        Trajectory(VelocityPath path, double[][][] maps, double[] warped, Energy energy) {
+        private Trajectory(Lddmm flow, VelocityPath path, double[][][] maps, Storage storage, double[] warped,
+                           Energy energy) {
+            this.flow = flow;
             this.path = path;
             this.maps = maps;
+            this.storage = storage;
             this.warped = warped;
             this.energy = energy;
         }
 
+        /**
+         * The maps p_0 (null) .. p_T, integrated again if their storage went to a later forward pass
+         * (the flow recycles it two passes later; the path must not have changed meanwhile).
+         */
+        double[][][] maps() {
+            if (storage != null && storage.owner != this) {
+                double[][][] own = new double[maps.length][][];
+                for (int k = 1; k < own.length; k++) {
+                    own[k] = flow.ctx.zeros();
+                }
+                flow.integrate(path, own);
+                maps = own;
+                storage = null;
+            }
+            return maps;
+        }
+
         public VectorField inverseMap() {
-            return new VectorField(path.grid(), maps[maps.length - 1]);
+            double[][] last = maps()[maps.length - 1];
+            double[][] copy = new double[last.length][];
+            for (int c = 0; c < last.length; c++) {
+                copy[c] = last[c].clone();
+            }
+            return new VectorField(path.grid(), copy);
         }
 
         public ScalarField warped() {
@@ -43,8 +70,33 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
         }
     }
 
+    /** The maps of one forward pass and the trajectory that holds them; two are recycled in turn. */
+    private final class Storage {
+        double[][][] maps = new double[1][][];
+        Trajectory owner;
+
+        /** p_0 (null) .. p_t. */
+        double[][][] maps(int t) {
+            if (maps.length < t + 1) {
+                double[][][] grown = java.util.Arrays.copyOf(maps, t + 1);
+                for (int k = Math.max(1, maps.length); k <= t; k++) {
+                    grown[k] = ctx.zeros();
+                }
+                maps = grown;
+            }
+            return java.util.Arrays.copyOf(maps, t + 1);
+        }
+    }
+
     private final FlowContext ctx;
     private final VelocityPath.Space space;
+    private final Storage[] storages = new Storage[2];
+    private int nextStorage;
+    /** Scratch: L v, the two map covectors the reverse sweep alternates, the similarity's covector. */
+    private double[][] lv;
+    private double[][] barA;
+    private double[][] barB;
+    private double[] similarityBar;
 
     public Lddmm(FlowContext context) {
         this.ctx = context;
@@ -57,20 +109,41 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
 
     @Override
     public Trajectory forward(VelocityPath path) {
+        int slot = nextStorage;
+        nextStorage = (slot + 1) % storages.length;
+        if (storages[slot] == null) {
+            storages[slot] = new Storage();
+        }
+        Storage storage = storages[slot];
+        double[][][] maps = storage.maps(path.timeSteps());
+        double regularization = integrate(path, maps);
+        double[] warped = ctx.warp(maps[maps.length - 1]);
+        Trajectory t = new Trajectory(this, path, maps, storage, warped,
+                new Energy(regularization, ctx.similarity.value(warped)));
+        storage.owner = t;
+        return t;
+    }
+
+    /** Fills maps[1..T] along the path (maps[0] is the identity, null); returns the kinetic energy. */
+    private double integrate(VelocityPath path, double[][][] maps) {
         int t = path.timeSteps();
         double dt = 1.0 / t;
-        double[][][] maps = new double[t + 1][][];
         double regularization = 0;
-        double[][] lv = ctx.zeros();
         for (int k = 0; k < t; k++) {
             double[][] v = path.step(k).components();
-            ctx.kernel.applyL(v, lv);
-            regularization += 0.5 * dt * ctx.dot(lv, v);
-            maps[k + 1] = ctx.zeros();
+            regularization += 0.5 * dt * ctx.dot(applyL(v), v);
             ctx.transport.advectMap(maps[k], v, dt, maps[k + 1]);
         }
-        double[] warped = ctx.warp(maps[t]);
-        return new Trajectory(path, maps, warped, new Energy(regularization, ctx.similarity.value(warped)));
+        return regularization;
+    }
+
+    /** L v into the kept buffer. */
+    private double[][] applyL(double[][] v) {
+        if (lv == null) {
+            lv = ctx.zeros();
+        }
+        ctx.kernel.applyL(v, lv);
+        return lv;
     }
 
     @Override
@@ -82,22 +155,41 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
     public VelocityPath gradient(Trajectory tr) {
         int t = tr.path.timeSteps();
         double dt = 1.0 / t;
+        double[][][] maps = tr.maps();
+        if (barA == null) {
+            barA = ctx.zeros();
+            barB = ctx.zeros();
+            similarityBar = new double[ctx.voxels];
+        }
         VectorField[] grad = new VectorField[t];
-        double[][] pBar = ctx.terminalAdjoint(tr.maps[t], tr.warped);
+        double[][] pBar = barA;
+        double[][] spare = barB;
+        ctx.terminalAdjoint(maps[t], tr.warped, similarityBar, pBar);
+        double w = dt * ctx.voxelVolume;
         for (int k = t - 1; k >= 0; k--) {
             double[][] v = tr.path.step(k).components();
             double[][] vBar = ctx.zeros();
-            double[][] pBarK = tr.maps[k] == null ? null : ctx.zeros();
-            ctx.transport.advectMapAdjoint(tr.maps[k], v, dt, pBar, pBarK, vBar);
-            double[][] lv = ctx.zeros();
-            ctx.kernel.applyL(v, lv);
-            double w = dt * ctx.voxelVolume;
-            for (int c = 0; c < ctx.dim; c++) {
-                for (int i = 0; i < ctx.voxels; i++) {
-                    vBar[c][i] += w * lv[c][i];
-                }
+            double[][] pBarK = maps[k] == null ? null : spare;
+            if (pBarK != null) {
+                ctx.parallel.range(ctx.voxels, (a, b) -> {
+                    for (double[] c : pBarK) {
+                        java.util.Arrays.fill(c, a, b, 0);
+                    }
+                });
             }
+            ctx.transport.advectMapAdjoint(maps[k], v, dt, pBar, pBarK, vBar);
+            double[][] l = applyL(v);
+            ctx.parallel.range(ctx.voxels, (a, b) -> {
+                for (int c = 0; c < vBar.length; c++) {
+                    double[] vb = vBar[c];
+                    double[] lc = l[c];
+                    for (int i = a; i < b; i++) {
+                        vb[i] += w * lc[i];
+                    }
+                }
+            });
             grad[k] = new VectorField(ctx.grid, vBar);
+            spare = pBar;
             pBar = pBarK;
         }
         return new VelocityPath(grad);
