@@ -21,12 +21,12 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
         private final Lddmm flow;
         final VelocityPath path;
         private double[][][] maps;
-        private Storage storage;
+        private RecycledFields.Slot storage;
         final double[] warped;
         final Energy energy;
 
-        private Trajectory(Lddmm flow, VelocityPath path, double[][][] maps, Storage storage, double[] warped,
-                           Energy energy) {
+        private Trajectory(Lddmm flow, VelocityPath path, double[][][] maps, RecycledFields.Slot storage,
+                           double[] warped, Energy energy) {
             this.flow = flow;
             this.path = path;
             this.maps = maps;
@@ -70,28 +70,10 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
         }
     }
 
-    /** The maps of one forward pass and the trajectory that holds them; two are recycled in turn. */
-    private final class Storage {
-        double[][][] maps = new double[1][][];
-        Trajectory owner;
-
-        /** p_0 (null) .. p_t. */
-        double[][][] maps(int t) {
-            if (maps.length < t + 1) {
-                double[][][] grown = java.util.Arrays.copyOf(maps, t + 1);
-                for (int k = Math.max(1, maps.length); k <= t; k++) {
-                    grown[k] = ctx.zeros();
-                }
-                maps = grown;
-            }
-            return java.util.Arrays.copyOf(maps, t + 1);
-        }
-    }
-
     private final FlowContext ctx;
     private final VelocityPath.Space space;
-    private final Storage[] storages = new Storage[2];
-    private int nextStorage;
+    /** The maps' fields, recycled two forward passes later. */
+    private final RecycledFields storage;
     /** Scratch: L v, the two map covectors the reverse sweep alternates, the similarity's covector. */
     private double[][] lv;
     private double[][] barA;
@@ -101,6 +83,7 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
     public Lddmm(FlowContext context) {
         this.ctx = context;
         this.space = new VelocityPath.Space(context.parallel);
+        this.storage = new RecycledFields(context);
     }
 
     public FlowContext context() {
@@ -109,18 +92,13 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
 
     @Override
     public Trajectory forward(VelocityPath path) {
-        int slot = nextStorage;
-        nextStorage = (slot + 1) % storages.length;
-        if (storages[slot] == null) {
-            storages[slot] = new Storage();
-        }
-        Storage storage = storages[slot];
-        double[][][] maps = storage.maps(path.timeSteps());
+        RecycledFields.Slot fields = storage.next();
+        double[][][] maps = fields.fields(1, path.timeSteps());
         double regularization = integrate(path, maps);
         double[] warped = ctx.warp(maps[maps.length - 1]);
-        Trajectory t = new Trajectory(this, path, maps, storage, warped,
+        Trajectory t = new Trajectory(this, path, maps, fields, warped,
                 new Energy(regularization, ctx.similarity.value(warped)));
-        storage.owner = t;
+        fields.owner = t;
         return t;
     }
 

@@ -35,12 +35,12 @@ public final class StationaryVelocity implements ControlledFlow<VectorField, Sta
         private final StationaryVelocity flow;
         final VectorField velocity;
         private double[][][] squarings; // p_0 = -v / 2^N .. p_N = exp(-v) - id
-        private Storage storage;
+        private RecycledFields.Slot storage;
         final double[] warped;
         final Energy energy;
 
-        private Trajectory(StationaryVelocity flow, VectorField velocity, double[][][] squarings, Storage storage,
-                           double[] warped, Energy energy) {
+        private Trajectory(StationaryVelocity flow, VectorField velocity, double[][][] squarings,
+                           RecycledFields.Slot storage, double[] warped, Energy energy) {
             this.flow = flow;
             this.velocity = velocity;
             this.squarings = squarings;
@@ -76,33 +76,10 @@ public final class StationaryVelocity implements ControlledFlow<VectorField, Sta
         }
     }
 
-    /**
-     * The vector fields of one forward pass's squarings, grown to the largest number used, and the
-     * trajectory that holds them. Two are recycled in turn, as in {@link GeodesicShooting}: fresh
-     * fields each pass (in 3D, 16 GB allocated in a 96^3 registration) cost their zeroing, page
-     * faults and 11% of the run in collection pauses.
-     */
-    private final class Storage {
-        double[][][] fields = new double[0][][];
-        Trajectory owner;
-
-        /** n + 1 fields, the first n + 1 of those kept. */
-        double[][][] steps(int n) {
-            if (fields.length < n + 1) {
-                double[][][] grown = java.util.Arrays.copyOf(fields, n + 1);
-                for (int j = fields.length; j <= n; j++) {
-                    grown[j] = ctx.zeros();
-                }
-                fields = grown;
-            }
-            return java.util.Arrays.copyOf(fields, n + 1);
-        }
-    }
-
     private final FlowContext ctx;
     private final VectorFieldSpace space;
-    private final Storage[] storages = new Storage[2];
-    private int nextStorage;
+    /** The squarings' fields, recycled two forward passes later. */
+    private final RecycledFields storage;
     /** The gradient's scratch: L v, the similarity's covector, and the two covectors the adjoint alternates. */
     private double[][] lv;
     private double[] similarityBar;
@@ -112,6 +89,7 @@ public final class StationaryVelocity implements ControlledFlow<VectorField, Sta
     public StationaryVelocity(FlowContext context) {
         this.ctx = context;
         this.space = new VectorFieldSpace(context.parallel);
+        this.storage = new RecycledFields(context);
     }
 
     public FlowContext context() {
@@ -196,21 +174,16 @@ public final class StationaryVelocity implements ControlledFlow<VectorField, Sta
 
     @Override
     public Trajectory forward(VectorField v) {
-        int slot = nextStorage;
-        nextStorage = (slot + 1) % storages.length;
-        if (storages[slot] == null) {
-            storages[slot] = new Storage();
-        }
-        Storage storage = storages[slot];
+        RecycledFields.Slot fields = storage.next();
         // the trajectory keeps its own copy: a caller may change the control in place afterwards
         VectorField own = space.copy(v);
-        double[][][] steps = storage.steps(squarings(own));
+        double[][][] steps = fields.fields(0, squarings(own));
         exponentialSteps(ctx.transport, own, -1, steps);
         double[] warped = ctx.warp(steps[steps.length - 1]);
         double regularization = 0.5 * ctx.dot(applyL(own), own.components());
-        Trajectory t = new Trajectory(this, own, steps, storage, warped,
+        Trajectory t = new Trajectory(this, own, steps, fields, warped,
                 new Energy(regularization, ctx.similarity.value(warped)));
-        storage.owner = t;
+        fields.owner = t;
         return t;
     }
 
