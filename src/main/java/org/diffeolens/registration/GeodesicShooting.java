@@ -189,6 +189,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
             storages[slot] = new Storage();
         }
         Storage storage = storages[slot];
+        storage.owner = null; // the trajectory two passes back no longer owns this storage
         ScalarField momentum = new ScalarField(p0.grid(), p0.data().clone());
         double regularization = shoot(momentum.data(), storage);
         double[] warped = ctx.warp(storage.maps[timeSteps]);

@@ -37,7 +37,7 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
 
         /**
          * The maps p_0 (null) .. p_T, integrated again if their storage went to a later forward pass
-         * (the flow recycles it two passes later; the path must not have changed meanwhile).
+         * (the flow recycles it two passes later).
          */
         double[][][] maps() {
             if (storage != null && storage.owner != this) {
@@ -93,10 +93,13 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
     @Override
     public Trajectory forward(VelocityPath path) {
         RecycledFields.Slot fields = storage.next();
-        double[][][] maps = fields.fields(1, path.timeSteps());
-        double regularization = integrate(path, maps);
+        fields.owner = null; // the trajectory two passes back no longer owns these fields
+        // the trajectory keeps its own copy: a caller may change the path in place afterwards
+        VelocityPath own = space.copy(path);
+        double[][][] maps = fields.fields(1, own.timeSteps());
+        double regularization = integrate(own, maps);
         double[] warped = ctx.warp(maps[maps.length - 1]);
-        Trajectory t = new Trajectory(this, path, maps, fields, warped,
+        Trajectory t = new Trajectory(this, own, maps, fields, warped,
                 new Energy(regularization, ctx.similarity.value(warped)));
         fields.owner = t;
         return t;

@@ -28,8 +28,9 @@ public final class MomentumMetric implements Metric<ScalarField> {
     private final FlowContext ctx;
     private final VectorField gradient;
     private final double epsilon;
-    /** K on a coarser grid for the step's solve, or null (a narrow kernel, a small grid). */
-    private final CoarseKernel coarse;
+    /** K on a coarser grid for the step's solve, made on the first step; null where there is none. */
+    private CoarseKernel coarse;
+    private boolean coarseMade;
     /** Conjugate-gradient buffers: search direction, its image, and the kernel's field. */
     private double[] p;
     private double[] ap;
@@ -49,7 +50,6 @@ public final class MomentumMetric implements Metric<ScalarField> {
             g2 = Math.max(g2, s);
         }
         this.epsilon = EPSILON * Math.max(g2 * ctx.kernel.eigenvalueK(0), 1e-300);
-        this.coarse = CoarseKernel.of(ctx.kernel);
     }
 
     /**
@@ -59,6 +59,11 @@ public final class MomentumMetric implements Metric<ScalarField> {
      */
     private double apply(double[] x, double[][] m, double[] out, boolean approximate) {
         double[][] g = gradient.components();
+        if (approximate && !coarseMade) {
+            // made here, not in the constructor: a metric built only for momentumFor never needs it
+            coarse = CoarseKernel.of(ctx.kernel);
+            coarseMade = true;
+        }
         if (approximate && coarse != null) {
             ctx.parallel.range(ctx.voxels, (s, e) -> {
                 for (int i = s; i < e; i++) {

@@ -175,6 +175,7 @@ public final class StationaryVelocity implements ControlledFlow<VectorField, Sta
     @Override
     public Trajectory forward(VectorField v) {
         RecycledFields.Slot fields = storage.next();
+        fields.owner = null; // the trajectory two passes back no longer owns these fields
         // the trajectory keeps its own copy: a caller may change the control in place afterwards
         VectorField own = space.copy(v);
         double[][][] steps = fields.fields(0, squarings(own));
