@@ -78,14 +78,19 @@ public final class FlowContext {
 
     /** {@link #terminalAdjoint} into pBar (overwritten), with wBar as the similarity's scratch. */
     void terminalAdjoint(double[][] p, double[] warped, double[] wBar, double[][] pBar) {
+        clear(new double[][] {wBar});
+        clear(pBar);
+        similarity.valueAndGradient(warped, wBar);
+        transport.pullBackAdjoint(source.data(), p, wBar, pBar, null);
+    }
+
+    /** Sets every component to zero (a kept covector before it accumulates again). */
+    void clear(double[][] a) {
         parallel.range(voxels, (s, e) -> {
-            java.util.Arrays.fill(wBar, s, e, 0);
-            for (double[] c : pBar) {
+            for (double[] c : a) {
                 java.util.Arrays.fill(c, s, e, 0);
             }
         });
-        similarity.valueAndGradient(warped, wBar);
-        transport.pullBackAdjoint(source.data(), p, wBar, pBar, null);
     }
 
     double[][] zeros() {

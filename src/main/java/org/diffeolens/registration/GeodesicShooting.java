@@ -158,6 +158,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
     private final ScalarFieldSpace space;
     private final double[][][] jacobianScratch;
     private final StepFields fields;
+    private final ReverseSweep sweep;
     private final Storage[] storages = new Storage[2];
     private int nextStorage;
 
@@ -171,6 +172,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         this.space = new ScalarFieldSpace(context.parallel);
         this.jacobianScratch = context.differential.newJacobianScratch();
         this.fields = new StepFields(context.dim, context.voxels);
+        this.sweep = new ReverseSweep(context);
     }
 
     public FlowContext context() {
@@ -282,10 +284,6 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         final double[] imageBar;
         final double[] detBar;
         final double[] qBar;
-        /** The reverse sweep's two map covectors, in turn, and the similarity's covector; made on first use. */
-        double[][] adjointA;
-        double[][] adjointB;
-        double[] similarityBar;
 
         StepFields(int dim, int voxels) {
             imageBuffer = new double[voxels];
@@ -314,20 +312,13 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         double[][][] velocities = t.velocities();
         double[][][] parts = t.parts();
         double[] p0Bar = new double[ctx.voxels];
-        StepFields f = fields;
-        if (f.adjointA == null) {
-            f.adjointA = ctx.zeros();
-            f.adjointB = ctx.zeros();
-            f.similarityBar = new double[ctx.voxels];
-        }
-        double[][] pBar = f.adjointA;
-        double[][] spare = f.adjointB;
-        ctx.terminalAdjoint(maps[timeSteps], t.warped, f.similarityBar, pBar);
+        double[][] pBar = sweep.start(maps[timeSteps], t.warped);
+        double[][] spare = sweep.spare();
         for (int k = timeSteps - 1; k >= 0; k--) {
             // pBar_k accumulates into the spare buffer; pBar_{k+1} then becomes the spare
             double[][] pBarK = maps[k] == null ? null : spare;
             if (pBarK != null) {
-                fill(pBarK, 0);
+                ctx.clear(pBarK);
             }
             stepAdjoint(t.momentum.data(), maps[k], velocities[k], pBar, pBarK, p0Bar, dt,
                     parts == null ? null : parts[k]);
@@ -335,14 +326,6 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
             pBar = pBarK;
         }
         return new ScalarField(t.momentum.grid(), p0Bar);
-    }
-
-    private void fill(double[][] a, double value) {
-        ctx.parallel.range(ctx.voxels, (s, e) -> {
-            for (double[] c : a) {
-                java.util.Arrays.fill(c, s, e, value);
-            }
-        });
     }
 
     /**
@@ -408,7 +391,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
                              double[] p0Bar, double kineticWeight, double[][] parts) {
         StepFields f = fields;
         double[][] vBar = f.vBar;
-        fill(vBar, 0);
+        ctx.clear(vBar);
         ctx.transport.advectMapAdjoint(map, v, dt, pNextBar, pBarK, vBar);
         // v = -K m  =>  mBar = -K vBar (K symmetric); w/2 <m_k, K m_k> adds w vol K m_k = -w vol v_k
         double[][] mBar = f.mBar;

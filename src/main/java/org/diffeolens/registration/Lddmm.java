@@ -74,16 +74,15 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
     private final VelocityPath.Space space;
     /** The maps' fields, recycled two forward passes later. */
     private final RecycledFields storage;
-    /** Scratch: L v, the two map covectors the reverse sweep alternates, the similarity's covector. */
+    /** L v, kept between passes. */
     private double[][] lv;
-    private double[][] barA;
-    private double[][] barB;
-    private double[] similarityBar;
+    private final ReverseSweep sweep;
 
     public Lddmm(FlowContext context) {
         this.ctx = context;
         this.space = new VelocityPath.Space(context.parallel);
         this.storage = new RecycledFields(context);
+        this.sweep = new ReverseSweep(context);
     }
 
     public FlowContext context() {
@@ -137,26 +136,16 @@ public final class Lddmm implements ControlledFlow<VelocityPath, Lddmm.Trajector
         int t = tr.path.timeSteps();
         double dt = 1.0 / t;
         double[][][] maps = tr.maps();
-        if (barA == null) {
-            barA = ctx.zeros();
-            barB = ctx.zeros();
-            similarityBar = new double[ctx.voxels];
-        }
         VectorField[] grad = new VectorField[t];
-        double[][] pBar = barA;
-        double[][] spare = barB;
-        ctx.terminalAdjoint(maps[t], tr.warped, similarityBar, pBar);
+        double[][] pBar = sweep.start(maps[t], tr.warped);
+        double[][] spare = sweep.spare();
         double w = dt * ctx.voxelVolume;
         for (int k = t - 1; k >= 0; k--) {
             double[][] v = tr.path.step(k).components();
             double[][] vBar = ctx.zeros();
             double[][] pBarK = maps[k] == null ? null : spare;
             if (pBarK != null) {
-                ctx.parallel.range(ctx.voxels, (a, b) -> {
-                    for (double[] c : pBarK) {
-                        java.util.Arrays.fill(c, a, b, 0);
-                    }
-                });
+                ctx.clear(pBarK);
             }
             ctx.transport.advectMapAdjoint(maps[k], v, dt, pBar, pBarK, vBar);
             double[][] l = applyL(v);

@@ -63,10 +63,10 @@ public final class Registration {
     private final Parallel parallel;
     private final List<LevelLog> logs = new ArrayList<>();
     /**
-     * The finest shooting level's flow, whose storage the final forward pass reuses (in 3D a fresh
+     * The finest level's flow, whose recycled storage the final forward pass reuses (in 3D a fresh
      * one is gigabytes, which the collector then copies).
      */
-    private GeodesicShooting lastShooting;
+    private ControlledFlow<?, ?> lastFlow;
 
     private Registration(RegistrationParameters p, RegistrationListener listener, BooleanSupplier cancelled) {
         this.p = p;
@@ -234,7 +234,7 @@ public final class Registration {
         FlowContext ctx = null;
         for (int level = 0; level < p.levels(); level++) {
             int factor = 1 << (p.levels() - 1 - level);
-            lastShooting = null; // a coarser level's storage is not kept while the next one is set up
+            lastFlow = null; // a coarser level's storage is not kept while the next one is set up
             FlowContext previous = ctx;
             ctx = levelContext(target, source, factor, p, parallel);
             control = upsample(control, previous, ctx);
@@ -329,7 +329,7 @@ public final class Registration {
         switch (p.method()) {
             case SHOOTING: {
                 GeodesicShooting shooting = new GeodesicShooting(ctx, p.timeSteps());
-                lastShooting = shooting;
+                lastFlow = shooting;
                 ShootingEnergyForm form = new ShootingEnergyForm(shooting);
                 ControlledFlow<ScalarField, GeodesicShooting.Trajectory> flow =
                         p.gradient() == RegistrationParameters.Gradient.EP ? form : shooting;
@@ -339,6 +339,7 @@ public final class Registration {
             }
             case LDDMM: {
                 Lddmm flow = new Lddmm(ctx);
+                lastFlow = flow;
                 return minimize(stage, level, ctx.grid(), ctx, flow, KernelMetric.forPath(ctx.kernel()),
                         (VelocityPath) control, p.iterations(),
                         new LBfgs<>(lbfgsMemory((long) ctx.voxels * ctx.dim * p.timeSteps()), 1),
@@ -346,6 +347,7 @@ public final class Registration {
             }
             default: {
                 StationaryVelocity flow = new StationaryVelocity(ctx);
+                lastFlow = flow;
                 return minimize(stage, level, ctx.grid(), ctx, flow, KernelMetric.forVelocity(ctx.kernel()),
                         (VectorField) control, p.iterations(), new LBfgs<>(lbfgsMemory((long) ctx.voxels * ctx.dim), 1),
                         dir -> FIRST_STEP_VOXELS * h / Math.max(1e-300, dir.maxNorm()));
@@ -411,7 +413,7 @@ public final class Registration {
         Transport transport = new Transport(ctx.grid(), parallel);
         switch (p.method()) {
             case SHOOTING: {
-                GeodesicShooting flow = lastShooting != null && lastShooting.context() == ctx ? lastShooting
+                GeodesicShooting flow = lastFlow instanceof GeodesicShooting s && s.context() == ctx ? s
                         : new GeodesicShooting(ctx, p.timeSteps());
                 GeodesicShooting.Trajectory t = flow.forward((ScalarField) control);
                 d.inverseMap = t.inverseMap();
@@ -422,7 +424,8 @@ public final class Registration {
             }
             case LDDMM: {
                 VelocityPath path = Lddmm.constantSpeed((VelocityPath) control, ctx.kernel());
-                Lddmm.Trajectory t = new Lddmm(ctx).forward(path);
+                Lddmm flow = lastFlow instanceof Lddmm l && l.context() == ctx ? l : new Lddmm(ctx);
+                Lddmm.Trajectory t = flow.forward(path);
                 d.inverseMap = t.inverseMap();
                 d.energy = t.energy();
                 d.path = path;
@@ -435,7 +438,9 @@ public final class Registration {
             }
             default: {
                 VectorField v = (VectorField) control;
-                StationaryVelocity.Trajectory t = new StationaryVelocity(ctx).forward(v);
+                StationaryVelocity flow = lastFlow instanceof StationaryVelocity s && s.context() == ctx ? s
+                        : new StationaryVelocity(ctx);
+                StationaryVelocity.Trajectory t = flow.forward(v);
                 d.inverseMap = t.inverseMap();
                 d.energy = t.energy();
                 d.velocity = v;

@@ -80,16 +80,15 @@ public final class StationaryVelocity implements ControlledFlow<VectorField, Sta
     private final VectorFieldSpace space;
     /** The squarings' fields, recycled two forward passes later. */
     private final RecycledFields storage;
-    /** The gradient's scratch: L v, the similarity's covector, and the two covectors the adjoint alternates. */
+    /** L v, kept between passes. */
     private double[][] lv;
-    private double[] similarityBar;
-    private double[][] barA;
-    private double[][] barB;
+    private final ReverseSweep sweep;
 
     public StationaryVelocity(FlowContext context) {
         this.ctx = context;
         this.space = new VectorFieldSpace(context.parallel);
         this.storage = new RecycledFields(context);
+        this.sweep = new ReverseSweep(context);
     }
 
     public FlowContext context() {
@@ -153,11 +152,7 @@ public final class StationaryVelocity implements ControlledFlow<VectorField, Sta
     private double[][] exponentialAdjoint(double[][][] steps, double[][] bar, double[][] spare) {
         for (int j = steps.length - 2; j >= 0; j--) {
             double[][] prev = spare;
-            ctx.parallel.range(ctx.voxels, (a, b) -> {
-                for (double[] c : prev) {
-                    java.util.Arrays.fill(c, a, b, 0);
-                }
-            });
+            ctx.clear(prev);
             ctx.transport.composeAdjoint(steps[j], steps[j], bar, prev, prev);
             spare = bar;
             bar = prev;
@@ -206,13 +201,7 @@ public final class StationaryVelocity implements ControlledFlow<VectorField, Sta
     public VectorField gradient(Trajectory t) {
         double[][][] steps = t.squarings();
         int n = steps.length - 1;
-        if (barA == null) {
-            barA = ctx.zeros();
-            barB = ctx.zeros();
-            similarityBar = new double[ctx.voxels];
-        }
-        ctx.terminalAdjoint(steps[n], t.warped, similarityBar, barA);
-        double[][] bar = exponentialAdjoint(steps, barA, barB);
+        double[][] bar = exponentialAdjoint(steps, sweep.start(steps[n], t.warped), sweep.spare());
         double[][] lvt = applyL(t.velocity);
         double s = -1 / Math.pow(2, n);
         double vol = ctx.voxelVolume;
