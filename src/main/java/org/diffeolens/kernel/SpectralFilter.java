@@ -14,7 +14,10 @@ import org.diffeolens.field.Lattice;
  *     the nh = nx/2 + 1 coefficients of row y + ny z go to their own pair of arrays;</li>
  * <li>y and z: {@link BatchFft} transforms all kx columns of a set of rows at once (the rows of
  *     one z for y, the rows of one y for z), each set small enough to stay in cache; m is
- *     applied after the last forward axis, and the inverse axes follow in reverse order;</li>
+ *     applied after the last forward axis, and the inverse axes follow in reverse order. In 3D
+ *     the x and y passes run a z plane at a time (x blocks never straddle planes), so the y
+ *     transform finds the plane's half spectrum still in cache: the spectrum crosses memory three
+ *     times a filter instead of five (135^3, 2 threads: 83 -> 72 ms for three components);</li>
  * <li>x inverse: the half spectra of two rows, extended by Hermitian symmetry, ride one column of
  *     an inverse batched FFT back to the two real rows.</li>
  * </ol>
@@ -48,6 +51,8 @@ final class SpectralFilter {
     private final Scratch[] scratch;
     private final int blockY;
     private final int blockZ;
+    /** 3D: x blocks per z plane (the plane's rows split evenly), so a plane's x and y passes run back to back. */
+    private final int planeBlocks;
 
     /** Per-chunk scratch: the x block's rows as columns, and the batched transforms' work rows. */
     private final class Scratch {
@@ -70,7 +75,10 @@ final class SpectralFilter {
         this.parallel = parallel;
         this.re = new double[rows][nh];
         this.im = new double[rows][nh];
-        this.half = balancedHalf(Math.max(1, Math.min(columnBlock(nx, 64), (rows + 1) / 2)), rows);
+        int widest = Math.max(1, columnBlock(nx, 64));
+        this.planeBlocks = (ny + 2 * widest - 1) / (2 * widest);
+        this.half = nz == 1 ? balancedHalf(Math.min(widest, (rows + 1) / 2), rows)
+                : (ny / planeBlocks + 2) / 2;
         this.fftX = new BatchFft(nx, half);
         this.fftY = new BatchFft(ny, nh);
         this.fftZ = new BatchFft(nz, nh);
@@ -114,12 +122,16 @@ final class SpectralFilter {
     /** out = F^-1 (m F in), m indexed [y + ny z][kx], kx in [0, nx/2]; in and out may be the same array. */
     void filter(double[] in, double[] out, double[][] m) {
         int blocks = (rows + 2 * half - 1) / (2 * half);
-        parallel.chunked(blocks, (chunk, b0, b1) -> {
-            Scratch s = scratch(chunk);
-            for (int b = b0; b < b1; b++) {
-                forwardRows(in, b * 2 * half, Math.min(2 * half, rows - b * 2 * half), s);
-            }
-        });
+        if (nz > 1) {
+            forwardPlanes(in);
+        } else {
+            parallel.chunked(blocks, (chunk, b0, b1) -> {
+                Scratch s = scratch(chunk);
+                for (int b = b0; b < b1; b++) {
+                    forwardRows(in, b * 2 * half, Math.min(2 * half, rows - b * 2 * half), s);
+                }
+            });
+        }
         if (nz == 1) {
             // 2D: one set of rows; split the kx columns between the threads, each block moved into
             // the thread's own rows first: the stages write their rows in place, and two threads
@@ -152,14 +164,6 @@ final class SpectralFilter {
                 }
             });
         } else {
-            parallel.chunked(nz, (chunk, z0, z1) -> {
-                Scratch s = scratch(chunk);
-                for (int z = z0; z < z1; z++) {
-                    for (int lo = 0; lo < nh; lo += blockY) {
-                        fftY.transform(re, im, z * ny, 1, lo, Math.min(nh, lo + blockY), -1, s.y);
-                    }
-                }
-            });
             parallel.chunked(ny, (chunk, y0, y1) -> {
                 Scratch s = scratch(chunk);
                 for (int y = y0; y < y1; y++) {
@@ -177,13 +181,38 @@ final class SpectralFilter {
                     for (int lo = 0; lo < nh; lo += blockY) {
                         fftY.transform(re, im, z * ny, 1, lo, Math.min(nh, lo + blockY), 1, s.y);
                     }
+                    for (int b = 0; b < planeBlocks; b++) {
+                        int r0 = z * ny + b * ny / planeBlocks;
+                        inverseRows(out, r0, z * ny + (b + 1) * ny / planeBlocks - r0, s);
+                    }
                 }
             });
+            return;
         }
         parallel.chunked(blocks, (chunk, b0, b1) -> {
             Scratch s = scratch(chunk);
             for (int b = b0; b < b1; b++) {
                 inverseRows(out, b * 2 * half, Math.min(2 * half, rows - b * 2 * half), s);
+            }
+        });
+    }
+
+    /**
+     * 3D forward x and y passes, a z plane at a time: the plane's half spectrum (a few hundred KB)
+     * is still in cache when its y transform reads it, instead of a second pass over the whole
+     * spectrum from memory.
+     */
+    private void forwardPlanes(double[] in) {
+        parallel.chunked(nz, (chunk, z0, z1) -> {
+            Scratch s = scratch(chunk);
+            for (int z = z0; z < z1; z++) {
+                for (int b = 0; b < planeBlocks; b++) {
+                    int r0 = z * ny + b * ny / planeBlocks;
+                    forwardRows(in, r0, z * ny + (b + 1) * ny / planeBlocks - r0, s);
+                }
+                for (int lo = 0; lo < nh; lo += blockY) {
+                    fftY.transform(re, im, z * ny, 1, lo, Math.min(nh, lo + blockY), -1, s.y);
+                }
             }
         });
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The half-spectrum filter against a direct oracle: the full complex DFT of the field, times the
  * even multiplier at every frequency (m(-k) read from the half spectrum), and the full inverse DFT
  * as a sum, on even, odd and prime sizes (prime factors above BatchFft.MAX_RADIX included), in 2D
- * and 3D, with 1 and 2 threads.
+ * and 3D (planes of one and of two x blocks), with 1 and 2 threads.
  */
 class SpectralFilterTest {
 
@@ -25,7 +25,9 @@ class SpectralFilterTest {
     static Stream<int[]> sizes() {
         return Stream.of(new int[] {16, 12}, new int[] {13, 7}, new int[] {1, 9}, new int[] {9, 1}, new int[] {17, 19},
                 new int[] {2, 34}, new int[] {15, 10}, new int[] {9, 8, 5}, new int[] {11, 13, 6}, new int[] {8, 6, 4},
-                new int[] {7, 3, 17}, new int[] {4, 1, 3}, new int[] {1, 5, 2}, new int[] {5, 4, 1});
+                new int[] {7, 3, 17}, new int[] {4, 1, 3}, new int[] {1, 5, 2}, new int[] {5, 4, 1},
+                // ny above two x blocks: a 3D plane's rows split into two x blocks
+                new int[] {5, 131, 3});
     }
 
     @ParameterizedTest
