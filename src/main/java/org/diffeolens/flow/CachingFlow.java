@@ -1,15 +1,22 @@
 package org.diffeolens.flow;
 
 /**
- * A flow that remembers its last forward pass: a line search evaluates the energy at the point it
- * accepts, and the minimizer then asks for the gradient there; with this wrapper the second
- * forward pass is skipped when the control's coefficients are unchanged.
+ * A flow that remembers its last two forward passes: a line search evaluates the energy at the
+ * point it accepts, and the minimizer then asks for the gradient there; with this wrapper the
+ * second forward pass is skipped when the control's coefficients are unchanged. Two, because the
+ * first step's extension may try one point beyond the one it accepts. A remembered trajectory
+ * must stay readable after a later forward pass (the registration flows recycle their storage
+ * and re-shoot a trajectory whose storage was taken).
  */
 public final class CachingFlow<C, T> implements ControlledFlow<C, T> {
 
     private final ControlledFlow<C, T> flow;
-    private C lastControl;
-    private T lastTrajectory;
+    @SuppressWarnings("unchecked")
+    private final C[] controls = (C[]) new Object[2];
+    @SuppressWarnings("unchecked")
+    private final T[] trajectories = (T[]) new Object[2];
+    /** The entry the next miss overwrites (the older one). */
+    private int older;
     private int hits;
 
     public CachingFlow(ControlledFlow<C, T> flow) {
@@ -19,17 +26,23 @@ public final class CachingFlow<C, T> implements ControlledFlow<C, T> {
     @Override
     public T forward(C control) {
         VectorSpace<C> space = flow.space();
-        if (lastControl != null && space.sameCoefficients(lastControl, control)) {
-            hits++;
-            return lastTrajectory;
+        for (int k = 0; k < 2; k++) {
+            int i = (older + 1 + k) % 2; // newest first
+            if (controls[i] != null && space.sameCoefficients(controls[i], control)) {
+                hits++;
+                older = 1 - i; // the entry just read is kept longer
+                return trajectories[i];
+            }
         }
         T t = flow.forward(control);
-        if (lastControl != null && space.dimension(lastControl) == space.dimension(control)) {
-            space.assign(lastControl, control); // a 3D control is tens of MB: keep its arrays
+        int i = older;
+        if (controls[i] != null && space.dimension(controls[i]) == space.dimension(control)) {
+            space.assign(controls[i], control); // a 3D control is tens of MB: keep its arrays
         } else {
-            lastControl = space.copy(control);
+            controls[i] = space.copy(control);
         }
-        lastTrajectory = t;
+        trajectories[i] = t;
+        older = 1 - i;
         return t;
     }
 

@@ -9,8 +9,12 @@ import java.util.Iterator;
  * minimizer's {@link Metric}: the optimizer never calls the metric itself, because for a linear
  * metric H0 y_i = H0 g_{i+1} - H0 g_i is the difference of two update directions it was given.
  * So kernel-preconditioned L-BFGS for registration and plain L-BFGS for small problems are one
- * class. Steps satisfy Armijo's condition by backtracking from t = 1; the first step, with no
- * curvature known, starts at {@code initialStep} and expands while the energy keeps falling.
+ * class. Steps satisfy Armijo's condition by halving from t = 1. The first step, with no
+ * curvature known, starts at {@code initialStep}; if that fails it backtracks to the minimizer of
+ * the quadratic through e(0), e'(0) and e(t) (Nocedal and Wright 2006, eq. 3.57), kept within
+ * [t/10, t/2], and if it holds it is extended only while that quadratic still bottoms out beyond
+ * twice the step: each trial is a forward pass, and blind halving and doubling spent two or three
+ * of them at every pyramid level.
  */
 public final class LBfgs<C> implements Optimizer<C> {
 
@@ -81,6 +85,7 @@ public final class LBfgs<C> implements Optimizer<C> {
                 firstStep = t0;
             }
         }
+        boolean initial = previousControl == null;
         remember(space, at, direction);
         rScratch = assign(space, rScratch, direction);
         C r = pairs.isEmpty() ? rScratch : twoLoop(space, at.gradient(), rScratch);
@@ -108,29 +113,64 @@ public final class LBfgs<C> implements Optimizer<C> {
             evaluations++;
             if (e <= e0 - ARMIJO_C1 * t * slope) {
                 if (first && k == 0) {
-                    return expand(objective, at, r, slope, t, e, evaluations);
+                    return expand(objective, at, r, slope, t, e, evaluations, trial);
                 }
                 if (first) {
                     firstStep = t;
                 }
                 return new Step<>(trial, t, evaluations);
             }
-            t *= 0.5;
+            // the quadratic finds an unknown scale; once steps are known, halving is robust to
+            // energies at their round-off floor, where the quadratic is noise and shrinks by ten
+            t = initial ? backtrack(t, e0, slope, e) : 0.5 * t;
         }
         pairs.clear();
         return new Step<>(at.control(), 0, evaluations);
     }
 
-    /** With no curvature known and the first trial accepted, doubles the step while that pays. */
+    /**
+     * The next trial after e(t) failed Armijo's condition: the minimizer of the quadratic with
+     * e(0) = e0, e'(0) = -slope and e(t), within [t/10, t/2]; half of t when e(t) is not finite.
+     */
+    static double backtrack(double t, double e0, double slope, double e) {
+        if (!Double.isFinite(e)) {
+            return 0.5 * t;
+        }
+        // Armijo failed, so the curvature e - e0 + slope t is above (1 - c1) slope t > 0
+        double minimizer = 0.5 * slope * t * t / (e - e0 + slope * t);
+        return Math.max(0.1 * t, Math.min(0.5 * t, minimizer));
+    }
+
+    /**
+     * Where the quadratic through e(0) = e0, e'(0) = -slope and e(t) bottoms out; infinite when it
+     * has no minimum (the energy fell at least as fast as its slope promised).
+     */
+    static double quadraticMinimizer(double t, double e0, double slope, double e) {
+        double curvature = e - e0 + slope * t;
+        return curvature > 0 ? 0.5 * slope * t * t / curvature : Double.POSITIVE_INFINITY;
+    }
+
+    /**
+     * With no curvature known and the first trial accepted: while the quadratic through e0, the
+     * slope and the best trial bottoms out beyond twice its step, tries there (at most four times
+     * the step), and keeps the trial while it lowers the energy.
+     */
     private Step<C> expand(Objective<C> objective, Evaluation<C> at, C r, double slope, double t, double e,
-                           int evaluations) {
+                           int evaluations, C accepted) {
         VectorSpace<C> space = objective.space();
         double e0 = at.energy().total();
-        C best = space.copy(at.control());
-        space.axpy(-t, r, best);
+        if (!(quadraticMinimizer(t, e0, slope, e) > 2 * t)) {
+            firstStep = t;
+            return new Step<>(accepted, t, evaluations); // evaluated last: a caching flow holds its pass
+        }
+        C best = accepted;
         C trial = space.copy(best);
         for (int k = 0; k < MAX_EXPANSIONS; k++) {
-            double t2 = 2 * t;
+            double target = quadraticMinimizer(t, e0, slope, e);
+            if (!(target > 2 * t)) {
+                break;
+            }
+            double t2 = Math.min(target, 4 * t);
             space.assign(trial, at.control());
             space.axpy(-t2, r, trial);
             double e2 = objective.energy(trial);
@@ -143,7 +183,8 @@ public final class LBfgs<C> implements Optimizer<C> {
             space.assign(best, trial);
         }
         firstStep = t;
-        // re-evaluate the accepted point last, so a caching flow holds its trajectory
+        // evaluate the accepted point last, so a caching flow holds its trajectory (it keeps two:
+        // a pass is saved when the accepted point was the trial before the last)
         objective.energy(best);
         return new Step<>(best, t, evaluations + 1);
     }

@@ -2,6 +2,7 @@ package org.diffeolens.flow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -252,6 +253,90 @@ class MinimizerTest {
         assertEquals(10, r.iterations());
         assertTrue(cached.hits() >= 10, "every accepted point was the last one the line search evaluated");
         assertArrayEquals(q.minimizer(), r.control(), 0.05);
+    }
+
+    /** E(c) = (c - 3)^2 / 2 on one coordinate, counting its forward passes. */
+    private static final class Parabola implements ControlledFlow<double[], double[]> {
+        final AtomicInteger forwards = new AtomicInteger();
+
+        @Override
+        public double[] forward(double[] c) {
+            forwards.incrementAndGet();
+            return c.clone();
+        }
+
+        @Override
+        public Energy energy(double[] c) {
+            return new Energy(0, 0.5 * (c[0] - 3) * (c[0] - 3));
+        }
+
+        @Override
+        public double[] gradient(double[] c) {
+            return new double[] {c[0] - 3};
+        }
+
+        @Override
+        public VectorSpace<double[]> space() {
+            return DoubleArraySpace.INSTANCE;
+        }
+    }
+
+    @Test
+    void aTooLongFirstStepBacktracksToTheMinimizerOfTheQuadratic() {
+        // from c = 0 the direction is -3 and the minimizer is at t = 1; a first trial at t = 4.5
+        // fails Armijo, and the quadratic through e(0), e'(0) and e(4.5) is the energy itself, so
+        // the second trial is t = 1 exactly (halving would have tried 2.25, 1.125 and stopped there)
+        Parabola p = new Parabola();
+        LBfgs<double[]> lbfgs = new LBfgs<>(3, 4.5);
+        Evaluation<double[]> at = new Adjoint<double[]>().evaluate(p, new double[] {0});
+        Step<double[]> step = lbfgs.step(Objective.of(p), at, at.gradient());
+        assertEquals(1, step.size(), 1e-12);
+        assertEquals(3, step.control()[0], 1e-12);
+        assertEquals(2, step.evaluations());
+        assertEquals(2.25, LBfgs.backtrack(4.5, 4.5, 9, Double.POSITIVE_INFINITY), 0,
+                "a non-finite energy halves the step");
+        // a trial that raised the energy far above the line's promise is cut by ten at most
+        assertEquals(0.1, LBfgs.backtrack(1, 0, 1, 1e6), 1e-15);
+    }
+
+    @Test
+    void aTooShortFirstStepIsExtendedToTheMinimizerOfTheQuadraticOnly() {
+        // a first trial at t = 1/3 holds; the quadratic then bottoms out at t = 1 (> 2/3), which is
+        // tried once and kept; there the quadratic bottoms out at the step itself: no more trials
+        Parabola p = new Parabola();
+        CachingFlow<double[], double[]> cached = new CachingFlow<>(p);
+        LBfgs<double[]> lbfgs = new LBfgs<>(3, 1.0 / 3);
+        Evaluation<double[]> at = new Adjoint<double[]>().evaluate(cached, new double[] {0});
+        int before = p.forwards.get();
+        Step<double[]> step = lbfgs.step(Objective.of(cached), at, at.gradient());
+        assertEquals(1, step.size(), 1e-12);
+        assertEquals(3, step.control()[0], 1e-12);
+        assertEquals(2, p.forwards.get() - before, "two trials; the accepted one is the cached last pass");
+        // a first trial close to the minimizer (t = 0.6: the quadratic's minimum is within twice
+        // the step) is accepted without further trials
+        Parabola q = new Parabola();
+        Evaluation<double[]> at2 = new Adjoint<double[]>().evaluate(q, new double[] {0});
+        int before2 = q.forwards.get();
+        Step<double[]> near = new LBfgs<double[]>(3, 0.6).step(Objective.of(q), at2, at2.gradient());
+        assertEquals(0.6, near.size(), 0);
+        assertEquals(1, q.forwards.get() - before2);
+    }
+
+    @Test
+    void cachingFlowKeepsTheLastTwoPasses() {
+        Parabola p = new Parabola();
+        CachingFlow<double[], double[]> cached = new CachingFlow<>(p);
+        double[] a = cached.forward(new double[] {1});
+        double[] b = cached.forward(new double[] {2});
+        assertSame(a, cached.forward(new double[] {1}), "the pass before the last is kept");
+        assertSame(b, cached.forward(new double[] {2}));
+        assertEquals(2, p.forwards.get());
+        // a third control replaces the entry read longest ago (1), and 2 stays
+        cached.forward(new double[] {5});
+        assertSame(b, cached.forward(new double[] {2}));
+        cached.forward(new double[] {1});
+        assertEquals(4, p.forwards.get());
+        assertEquals(3, cached.hits());
     }
 
     /** A flow whose trajectory is its control: E(c) and its gradient given as functions. */
