@@ -34,6 +34,8 @@ final class SpectralFilter {
      * blocks lose more to per-loop overhead than they gain in cache hits.
      */
     private static final int CACHE_BUDGET = 1024 * 1024;
+    /** Columns moved together between rows and the x transform's columns. */
+    private static final int TILE = 8;
 
     private final int nx;
     private final int ny;
@@ -249,41 +251,46 @@ final class SpectralFilter {
         int h = (count + 1) / 2;
         double[][] cr = s.colRe;
         double[][] ci = s.colIm;
-        for (int j = 0; j < h; j++) {
-            int a = (r0 + j) * nx;
+        int pairs = count - h; // columns j < pairs also carry row r0 + h + j
+        for (int j0 = 0; j0 < h; j0 += TILE) {
+            int j1 = Math.min(h, j0 + TILE);
+            gather(in, r0, j0, j1, cr);
+            gather(in, r0 + h, j0, Math.min(j1, pairs), ci);
             for (int t = 0; t < nx; t++) {
-                cr[t][j] = in[a + t];
-            }
-            if (j + h < count) {
-                int b = (r0 + h + j) * nx;
-                for (int t = 0; t < nx; t++) {
-                    ci[t][j] = in[b + t];
-                }
-            } else {
-                for (int t = 0; t < nx; t++) {
-                    ci[t][j] = 0;
-                }
+                java.util.Arrays.fill(ci[t], Math.max(j0, Math.min(j1, pairs)), j1, 0);
             }
         }
         fftX.transform(cr, ci, 0, 1, 0, h, -1, s.x);
-        for (int j = 0; j < h; j++) {
-            boolean pair = j + h < count;
-            double[] ar = re[r0 + j];
-            double[] ai = im[r0 + j];
-            double[] br = pair ? re[r0 + h + j] : null;
-            double[] bi = pair ? im[r0 + h + j] : null;
-            for (int k = 0; k < nh; k++) {
-                int kk = k == 0 ? 0 : nx - k;
-                double zr = cr[k][j];
-                double zi = ci[k][j];
-                double wr = cr[kk][j];
-                double wi = ci[kk][j];
-                ar[k] = 0.5 * (zr + wr);
-                ai[k] = 0.5 * (zi - wi);
-                if (pair) {
-                    br[k] = 0.5 * (zi + wi);
-                    bi[k] = 0.5 * (wr - zr);
+        // k outer: each column row is read once, contiguously; the rows written stay in L1
+        for (int k = 0; k < nh; k++) {
+            int kk = k == 0 ? 0 : nx - k;
+            double[] zrs = cr[k];
+            double[] zis = ci[k];
+            double[] wrs = cr[kk];
+            double[] wis = ci[kk];
+            for (int j = 0; j < h; j++) {
+                double zr = zrs[j];
+                double zi = zis[j];
+                double wr = wrs[j];
+                double wi = wis[j];
+                re[r0 + j][k] = 0.5 * (zr + wr);
+                im[r0 + j][k] = 0.5 * (zi - wi);
+                if (j < pairs) {
+                    re[r0 + h + j][k] = 0.5 * (zi + wi);
+                    im[r0 + h + j][k] = 0.5 * (wr - zr);
                 }
+            }
+        }
+    }
+
+    /** Columns [j0, j1) of col from rows row0 + j: a tile of rows read side by side, each column row written in one run. */
+    private void gather(double[] in, int row0, int j0, int j1, double[][] col) {
+        int base = row0 * nx;
+        for (int t = 0; t < nx; t++) {
+            double[] c = col[t];
+            int a = base + t;
+            for (int j = j0; j < j1; j++) {
+                c[j] = in[a + j * nx];
             }
         }
     }
@@ -291,45 +298,48 @@ final class SpectralFilter {
     /** Rows r0 .. r0 + count - 1 back from their half spectra, paired as in {@link #forwardRows}. */
     private void inverseRows(double[] out, int r0, int count, Scratch s) {
         int h = (count + 1) / 2;
+        int pairs = count - h;
         double[][] cr = s.colRe;
         double[][] ci = s.colIm;
         int nyquist = nx % 2 == 0 ? nx / 2 : -1;
-        for (int j = 0; j < h; j++) {
-            boolean pair = j + h < count;
-            double[] ar = re[r0 + j];
-            double[] ai = im[r0 + j];
-            double[] br = pair ? re[r0 + h + j] : null;
-            double[] bi = pair ? im[r0 + h + j] : null;
-            for (int k = 0; k < nh; k++) {
-                double xr = ar[k];
-                double xi = ai[k];
-                double yr = pair ? br[k] : 0;
-                double yi = pair ? bi[k] : 0;
-                if (k == 0 || k == nyquist) {
-                    // a real row's spectrum is real there; drop the round-off, as a c2r transform does
-                    xi = 0;
-                    yi = 0;
-                }
-                cr[k][j] = xr - yi;
-                ci[k][j] = xi + yr;
-                if (k > 0 && k != nyquist) {
+        for (int k = 0; k < nh; k++) {
+            // a real row's spectrum is real at k = 0 and at the Nyquist frequency: the round-off
+            // there is dropped, as a c2r transform does
+            boolean real = k == 0 || k == nyquist;
+            double[] zr = cr[k];
+            double[] zi = ci[k];
+            double[] wr = real ? null : cr[nx - k];
+            double[] wi = real ? null : ci[nx - k];
+            for (int j = 0; j < h; j++) {
+                double xr = re[r0 + j][k];
+                double xi = real ? 0 : im[r0 + j][k];
+                double yr = j < pairs ? re[r0 + h + j][k] : 0;
+                double yi = j < pairs && !real ? im[r0 + h + j][k] : 0;
+                zr[j] = xr - yi;
+                zi[j] = xi + yr;
+                if (!real) {
                     // Z(n - k) = conj A(k) + i conj B(k)
-                    cr[nx - k][j] = xr + yi;
-                    ci[nx - k][j] = yr - xi;
+                    wr[j] = xr + yi;
+                    wi[j] = yr - xi;
                 }
             }
         }
         fftX.transform(cr, ci, 0, 1, 0, h, 1, s.x);
-        for (int j = 0; j < h; j++) {
-            int a = (r0 + j) * nx;
-            for (int t = 0; t < nx; t++) {
-                out[a + t] = cr[t][j];
-            }
-            if (j + h < count) {
-                int b = (r0 + h + j) * nx;
-                for (int t = 0; t < nx; t++) {
-                    out[b + t] = ci[t][j];
-                }
+        for (int j0 = 0; j0 < h; j0 += TILE) {
+            int j1 = Math.min(h, j0 + TILE);
+            scatter(cr, j0, j1, out, r0);
+            scatter(ci, j0, Math.min(j1, pairs), out, r0 + h);
+        }
+    }
+
+    /** Rows row0 + j of out from columns [j0, j1) of col: the inverse of {@link #gather}. */
+    private void scatter(double[][] col, int j0, int j1, double[] out, int row0) {
+        int base = row0 * nx;
+        for (int t = 0; t < nx; t++) {
+            double[] c = col[t];
+            int a = base + t;
+            for (int j = j0; j < j1; j++) {
+                out[a + j * nx] = c[j];
             }
         }
     }
