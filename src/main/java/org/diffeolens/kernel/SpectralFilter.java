@@ -255,9 +255,10 @@ final class SpectralFilter {
         for (int j0 = 0; j0 < h; j0 += TILE) {
             int j1 = Math.min(h, j0 + TILE);
             gather(in, r0, j0, j1, cr);
-            gather(in, r0 + h, j0, Math.min(j1, pairs), ci);
-            for (int t = 0; t < nx; t++) {
-                java.util.Arrays.fill(ci[t], Math.max(j0, Math.min(j1, pairs)), j1, 0);
+            int paired = Math.max(j0, Math.min(j1, pairs));
+            gather(in, r0 + h, j0, paired, ci);
+            for (int t = 0; paired < j1 && t < nx; t++) {
+                java.util.Arrays.fill(ci[t], paired, j1, 0); // the odd row out rides with zero
             }
         }
         fftX.transform(cr, ci, 0, 1, 0, h, -1, s.x);

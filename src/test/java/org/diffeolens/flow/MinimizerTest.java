@@ -225,28 +225,7 @@ class MinimizerTest {
     void cachingFlowSkipsTheForwardPassAtTheAcceptedPoint() {
         Quadratic q = new Quadratic();
         AtomicInteger forwards = new AtomicInteger();
-        ControlledFlow<double[], double[]> counted = new ControlledFlow<>() {
-            @Override
-            public double[] forward(double[] c) {
-                forwards.incrementAndGet();
-                return q.forward(c);
-            }
-
-            @Override
-            public Energy energy(double[] t) {
-                return q.energy(t);
-            }
-
-            @Override
-            public double[] gradient(double[] t) {
-                return q.gradient(t);
-            }
-
-            @Override
-            public VectorSpace<double[]> space() {
-                return q.space();
-            }
-        };
+        ControlledFlow<double[], double[]> counted = counted(q, forwards);
         CachingFlow<double[], double[]> cached = new CachingFlow<>(counted);
         MinimizationResult<double[]> r = new Minimizer<>(new Adjoint<double[]>(), Metric.identity(q.space()),
                 GradientDescent.armijo(0.1), StoppingRule.iterations(10)).minimize(cached, new double[3]);
@@ -255,30 +234,35 @@ class MinimizerTest {
         assertArrayEquals(q.minimizer(), r.control(), 0.05);
     }
 
-    /** E(c) = (c - 3)^2 / 2 on one coordinate, counting its forward passes. */
-    private static final class Parabola implements ControlledFlow<double[], double[]> {
-        final AtomicInteger forwards = new AtomicInteger();
+    /** E(c) = (c - 3)^2 / 2 on one coordinate. */
+    private static ControlledFlow<double[], double[]> parabola() {
+        return flowOf(c -> 0.5 * (c[0] - 3) * (c[0] - 3), c -> new double[] {c[0] - 3});
+    }
 
-        @Override
-        public double[] forward(double[] c) {
-            forwards.incrementAndGet();
-            return c.clone();
-        }
+    /** The flow, counting its forward passes. */
+    private static <C, T> ControlledFlow<C, T> counted(ControlledFlow<C, T> flow, AtomicInteger forwards) {
+        return new ControlledFlow<>() {
+            @Override
+            public T forward(C c) {
+                forwards.incrementAndGet();
+                return flow.forward(c);
+            }
 
-        @Override
-        public Energy energy(double[] c) {
-            return new Energy(0, 0.5 * (c[0] - 3) * (c[0] - 3));
-        }
+            @Override
+            public Energy energy(T t) {
+                return flow.energy(t);
+            }
 
-        @Override
-        public double[] gradient(double[] c) {
-            return new double[] {c[0] - 3};
-        }
+            @Override
+            public C gradient(T t) {
+                return flow.gradient(t);
+            }
 
-        @Override
-        public VectorSpace<double[]> space() {
-            return DoubleArraySpace.INSTANCE;
-        }
+            @Override
+            public VectorSpace<C> space() {
+                return flow.space();
+            }
+        };
     }
 
     @Test
@@ -286,7 +270,7 @@ class MinimizerTest {
         // from c = 0 the direction is -3 and the minimizer is at t = 1; a first trial at t = 4.5
         // fails Armijo, and the quadratic through e(0), e'(0) and e(4.5) is the energy itself, so
         // the second trial is t = 1 exactly (halving would have tried 2.25, 1.125 and stopped there)
-        Parabola p = new Parabola();
+        ControlledFlow<double[], double[]> p = parabola();
         LBfgs<double[]> lbfgs = new LBfgs<>(3, 4.5);
         Evaluation<double[]> at = new Adjoint<double[]>().evaluate(p, new double[] {0});
         Step<double[]> step = lbfgs.step(Objective.of(p), at, at.gradient());
@@ -303,39 +287,40 @@ class MinimizerTest {
     void aTooShortFirstStepIsExtendedToTheMinimizerOfTheQuadraticOnly() {
         // a first trial at t = 1/3 holds; the quadratic then bottoms out at t = 1 (> 2/3), which is
         // tried once and kept; there the quadratic bottoms out at the step itself: no more trials
-        Parabola p = new Parabola();
-        CachingFlow<double[], double[]> cached = new CachingFlow<>(p);
+        AtomicInteger forwards = new AtomicInteger();
+        CachingFlow<double[], double[]> cached = new CachingFlow<>(counted(parabola(), forwards));
         LBfgs<double[]> lbfgs = new LBfgs<>(3, 1.0 / 3);
         Evaluation<double[]> at = new Adjoint<double[]>().evaluate(cached, new double[] {0});
-        int before = p.forwards.get();
+        int before = forwards.get();
         Step<double[]> step = lbfgs.step(Objective.of(cached), at, at.gradient());
         assertEquals(1, step.size(), 1e-12);
         assertEquals(3, step.control()[0], 1e-12);
-        assertEquals(2, p.forwards.get() - before, "two trials; the accepted one is the cached last pass");
+        assertEquals(2, forwards.get() - before, "two trials; the accepted one is the cached last pass");
         // a first trial close to the minimizer (t = 0.6: the quadratic's minimum is within twice
         // the step) is accepted without further trials
-        Parabola q = new Parabola();
+        AtomicInteger nearForwards = new AtomicInteger();
+        ControlledFlow<double[], double[]> q = counted(parabola(), nearForwards);
         Evaluation<double[]> at2 = new Adjoint<double[]>().evaluate(q, new double[] {0});
-        int before2 = q.forwards.get();
+        int before2 = nearForwards.get();
         Step<double[]> near = new LBfgs<double[]>(3, 0.6).step(Objective.of(q), at2, at2.gradient());
         assertEquals(0.6, near.size(), 0);
-        assertEquals(1, q.forwards.get() - before2);
+        assertEquals(1, nearForwards.get() - before2);
     }
 
     @Test
     void cachingFlowKeepsTheLastTwoPasses() {
-        Parabola p = new Parabola();
-        CachingFlow<double[], double[]> cached = new CachingFlow<>(p);
+        AtomicInteger forwards = new AtomicInteger();
+        CachingFlow<double[], double[]> cached = new CachingFlow<>(counted(parabola(), forwards));
         double[] a = cached.forward(new double[] {1});
         double[] b = cached.forward(new double[] {2});
         assertSame(a, cached.forward(new double[] {1}), "the pass before the last is kept");
         assertSame(b, cached.forward(new double[] {2}));
-        assertEquals(2, p.forwards.get());
+        assertEquals(2, forwards.get());
         // a third control replaces the entry read longest ago (1), and 2 stays
         cached.forward(new double[] {5});
         assertSame(b, cached.forward(new double[] {2}));
         cached.forward(new double[] {1});
-        assertEquals(4, p.forwards.get());
+        assertEquals(4, forwards.get());
         assertEquals(3, cached.hits());
     }
 
