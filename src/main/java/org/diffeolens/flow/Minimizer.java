@@ -62,6 +62,9 @@ public final class Minimizer<C> {
                 reason = StopReason.CANCELLED;
                 break;
             }
+            // the deferred backward pass runs here, before the metric observes the flow (which may
+            // run passes of its own): a run that stops never pays for its last gradient
+            at.gradient();
             metric.observe(flow);
             C direction = metric.sharp(at.gradient(), control);
             double gradientNorm = Math.sqrt(Math.max(0, space.dot(at.gradient(), direction)));

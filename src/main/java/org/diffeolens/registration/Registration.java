@@ -67,6 +67,8 @@ public final class Registration {
      * one is gigabytes, which the collector then copies).
      */
     private ControlledFlow<?, ?> lastFlow;
+    /** The finest level's caching wrapper of lastFlow: it still holds the pass at the accepted control. */
+    private CachingFlow<?, ?> lastRun;
 
     private Registration(RegistrationParameters p, RegistrationListener listener, BooleanSupplier cancelled) {
         this.p = p;
@@ -235,6 +237,7 @@ public final class Registration {
         for (int level = 0; level < p.levels(); level++) {
             int factor = 1 << (p.levels() - 1 - level);
             lastFlow = null; // a coarser level's storage is not kept while the next one is set up
+            lastRun = null;
             FlowContext previous = ctx;
             ctx = levelContext(target, source, factor, p, parallel);
             control = upsample(control, previous, ctx);
@@ -386,9 +389,10 @@ public final class Registration {
         // equilibrium propagation needs the flow's energy form itself, and relaxes its own states
         boolean ep = flow instanceof ShootingEnergyForm && p.gradient() == RegistrationParameters.Gradient.EP;
         ControlledFlow<C, T> run = ep ? flow : new CachingFlow<>(flow);
+        lastRun = run instanceof CachingFlow<C, T> c ? c : null;
         @SuppressWarnings("unchecked")
         GradientEstimator<C> estimator = ep ? (GradientEstimator<C>) ((ShootingEnergyForm) flow).equilibriumPropagation()
-                : new Adjoint<>();
+                : Adjoint.deferred();
         optimizer.firstStepFrom(firstStep);
         double tolerance = stage.equals("affine") ? Math.min(p.tolerance(), AFFINE_TOLERANCE) : p.tolerance();
         StoppingRule rule = StoppingRule.iterations(iterations).withTolerance(tolerance, TOLERANCE_WINDOW)
@@ -415,7 +419,7 @@ public final class Registration {
             case SHOOTING: {
                 GeodesicShooting flow = lastFlow instanceof GeodesicShooting s && s.context() == ctx ? s
                         : new GeodesicShooting(ctx, p.timeSteps());
-                GeodesicShooting.Trajectory t = flow.forward((ScalarField) control);
+                GeodesicShooting.Trajectory t = finalPass(flow, (ScalarField) control);
                 d.inverseMap = t.inverseMap();
                 d.energy = t.energy();
                 d.momentum = (ScalarField) control;
@@ -440,7 +444,7 @@ public final class Registration {
                 VectorField v = (VectorField) control;
                 StationaryVelocity flow = lastFlow instanceof StationaryVelocity s && s.context() == ctx ? s
                         : new StationaryVelocity(ctx);
-                StationaryVelocity.Trajectory t = flow.forward(v);
+                StationaryVelocity.Trajectory t = finalPass(flow, v);
                 d.inverseMap = t.inverseMap();
                 d.energy = t.energy();
                 d.velocity = v;
@@ -450,6 +454,16 @@ public final class Registration {
             }
         }
         return d;
+    }
+
+    /**
+     * The forward pass of the final control: the last level's cached pass when it is the flow that
+     * level minimized (the minimizer stops at a point it has just shot; in 3D a pass takes seconds).
+     */
+    @SuppressWarnings("unchecked")
+    private <C, T> T finalPass(ControlledFlow<C, T> flow, C control) {
+        return lastRun != null && lastRun.flow() == flow ? ((CachingFlow<C, T>) lastRun).forward(control)
+                : flow.forward(control);
     }
 
     /** Fixed-point sweeps that make the forward map the inverse of the inverse map to interpolation accuracy. */

@@ -2,6 +2,7 @@ package org.diffeolens.flow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -241,6 +242,12 @@ class MinimizerTest {
 
     /** The flow, counting its forward passes. */
     private static <C, T> ControlledFlow<C, T> counted(ControlledFlow<C, T> flow, AtomicInteger forwards) {
+        return counted(flow, forwards, new AtomicInteger());
+    }
+
+    /** The flow, counting its forward and backward passes. */
+    private static <C, T> ControlledFlow<C, T> counted(ControlledFlow<C, T> flow, AtomicInteger forwards,
+                                                       AtomicInteger backwards) {
         return new ControlledFlow<>() {
             @Override
             public T forward(C c) {
@@ -255,6 +262,7 @@ class MinimizerTest {
 
             @Override
             public C gradient(T t) {
+                backwards.incrementAndGet();
                 return flow.gradient(t);
             }
 
@@ -263,6 +271,37 @@ class MinimizerTest {
                 return flow.space();
             }
         };
+    }
+
+    @Test
+    void aDeferredAdjointSkipsOnlyTheBackwardPassAtThePointWhereTheRunStops() {
+        // seven fixed steps differentiate the start and six iterates; the seventh, where the run
+        // stops, needs its energy only. The path is the same number for number.
+        Quadratic flow = new Quadratic();
+        double[][] ends = new double[2][];
+        int[] backwardPasses = new int[2];
+        for (int deferred = 0; deferred < 2; deferred++) {
+            AtomicInteger forwards = new AtomicInteger();
+            AtomicInteger backwards = new AtomicInteger();
+            Adjoint<double[]> adjoint = deferred == 1 ? Adjoint.deferred() : new Adjoint<>();
+            MinimizationResult<double[]> r = new Minimizer<>(adjoint, Metric.identity(flow.space()),
+                    GradientDescent.fixed(0.05), StoppingRule.iterations(7))
+                    .minimize(counted(flow, forwards, backwards), new double[3]);
+            assertEquals(8, forwards.get());
+            assertEquals(7, r.iterations());
+            ends[deferred] = r.control();
+            backwardPasses[deferred] = backwards.get();
+        }
+        assertEquals(8, backwardPasses[0]);
+        assertEquals(7, backwardPasses[1]);
+        assertArrayEquals(ends[0], ends[1], 0);
+        // read before its first use, a deferred gradient is computed once
+        AtomicInteger backwards = new AtomicInteger();
+        Evaluation<double[]> at = Adjoint.<double[]>deferred().evaluate(counted(flow, new AtomicInteger(), backwards),
+                new double[3]);
+        assertFalse(at.hasGradient());
+        assertArrayEquals(at.gradient(), at.gradient(), 0);
+        assertEquals(1, backwards.get());
     }
 
     @Test
