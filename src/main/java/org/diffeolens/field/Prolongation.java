@@ -19,8 +19,11 @@ public final class Prolongation {
     private final int[][] upper;
     private final double[][] weight;
     private final Parallel parallel;
-    /** Fields after the first and second axis passes (shapes between fine and coarse). */
-    private final double[] pass1;
+    /**
+     * Fields after the first axis pass, one per component of a multi-component restriction or
+     * prolongation (made as needed), and after the second (shapes between fine and coarse).
+     */
+    private double[][] pass1;
     private final double[] pass2;
 
     public Prolongation(int[] fine, int[] coarse, Parallel parallel) {
@@ -57,7 +60,7 @@ public final class Prolongation {
         s1[0] = coarse[0];
         int[] s2 = s1.clone();
         s2[1] = coarse[1];
-        pass1 = new double[product(s1)];
+        pass1 = new double[][] {new double[product(s1)]};
         pass2 = d == 3 ? new double[product(s2)] : null;
     }
 
@@ -79,17 +82,41 @@ public final class Prolongation {
      * so that it is never stored on the fine grid.
      */
     public void restrict(double[] fineField, double[] w, double[] coarseField) {
+        restrict(fineField, new double[][] {w}, new double[][] {coarseField});
+    }
+
+    /**
+     * coarse[c] = P^T (w[c] fine) for every c (w[c] null: no weights), with the same numbers as one
+     * {@link #restrict} per c: the first pass reads the fine field once for all of them (the
+     * passes over the fine grid are what this costs: it is memory-bound).
+     */
+    public void restrict(double[] fineField, double[][] w, double[][] coarseField) {
         int d = fine.length;
-        int[] shape = fine.clone();
-        collectRows(fineField, w, pass1);
-        shape[0] = coarse[0];
-        double[] src = pass1;
-        for (int a = 1; a < d; a++) {
-            double[] dst = a == d - 1 ? coarseField : pass2;
-            collect(src, shape, a, dst);
-            shape[a] = coarse[a];
-            src = dst;
+        double[][] first = firstPassFields(w.length);
+        collectRows(fineField, w, first);
+        for (int c = 0; c < w.length; c++) {
+            int[] shape = fine.clone();
+            shape[0] = coarse[0];
+            double[] src = first[c];
+            for (int a = 1; a < d; a++) {
+                double[] dst = a == d - 1 ? coarseField[c] : pass2;
+                collect(src, shape, a, dst);
+                shape[a] = coarse[a];
+                src = dst;
+            }
         }
+    }
+
+    /** At least count fields of the first pass's shape. */
+    private double[][] firstPassFields(int count) {
+        if (pass1.length < count) {
+            double[][] grown = java.util.Arrays.copyOf(pass1, count);
+            for (int c = pass1.length; c < count; c++) {
+                grown[c] = new double[pass1[0].length];
+            }
+            pass1 = grown;
+        }
+        return pass1;
     }
 
     /** fine = P coarse (the fine array is overwritten). */
@@ -102,20 +129,32 @@ public final class Prolongation {
      * sum is taken in the last pass, so that P coarse is never stored on the fine grid.
      */
     public void prolong(double[] coarseField, double[] w, double[] fineField, boolean add) {
-        int d = fine.length;
-        int[] shape = coarse.clone();
-        double[] src = coarseField;
-        for (int a = d - 1; a >= 1; a--) {
-            double[] dst = a == 1 ? pass1 : pass2;
-            shape[a] = fine[a];
-            interpolate(src, shape, a, dst);
-            src = dst;
-        }
-        interpolateRows(src, w, add, fineField);
+        prolong(new double[][] {coarseField}, new double[][] {w}, fineField, add);
     }
 
-    /** dst = P_x^T (w src) along x, row by row (w null: no weights). */
-    private void collectRows(double[] src, double[] w, double[] dst) {
+    /**
+     * fine = sum_c w[c] P coarse[c], or fine += that when add is set (w[c] null: no weights), with
+     * the same numbers as one {@link #prolong} per c (the first with add as given, the others
+     * adding): the last pass reads and writes the fine field once for all of them.
+     */
+    public void prolong(double[][] coarseField, double[][] w, double[] fineField, boolean add) {
+        int d = fine.length;
+        double[][] last = firstPassFields(w.length);
+        for (int c = 0; c < w.length; c++) {
+            int[] shape = coarse.clone();
+            double[] src = coarseField[c];
+            for (int a = d - 1; a >= 1; a--) {
+                double[] dst = a == 1 ? last[c] : pass2;
+                shape[a] = fine[a];
+                interpolate(src, shape, a, dst);
+                src = dst;
+            }
+        }
+        interpolateRows(last, w, add, fineField);
+    }
+
+    /** dst[c] = P_x^T (w[c] src) along x for every c, row by row (w[c] null: no weights). */
+    private void collectRows(double[] src, double[][] w, double[][] dst) {
         int n = fine[0];
         int nc = coarse[0];
         int rows = src.length / n;
@@ -126,18 +165,25 @@ public final class Prolongation {
             for (int o = o0; o < o1; o++) {
                 int s = o * n;
                 int t = o * nc;
-                java.util.Arrays.fill(dst, t, t + nc, 0);
-                for (int i = 0; i < n; i++) {
-                    double f = w == null ? src[s + i] : src[s + i] * w[s + i];
-                    dst[t + lo[i]] += (1 - wt[i]) * f;
-                    dst[t + hi[i]] += wt[i] * f;
+                for (int c = 0; c < w.length; c++) {
+                    double[] wc = w[c];
+                    double[] dc = dst[c];
+                    java.util.Arrays.fill(dc, t, t + nc, 0);
+                    for (int i = 0; i < n; i++) {
+                        double f = wc == null ? src[s + i] : src[s + i] * wc[s + i];
+                        dc[t + lo[i]] += (1 - wt[i]) * f;
+                        dc[t + hi[i]] += wt[i] * f;
+                    }
                 }
             }
         });
     }
 
-    /** dst = w P_x src, or dst += w P_x src, along x, row by row (w null: no weights). */
-    private void interpolateRows(double[] src, double[] w, boolean add, double[] dst) {
+    /**
+     * dst = sum_c w[c] P_x src[c], or dst += that, along x, row by row (w[c] null: no weights); the
+     * terms are added in the order of c, each to the sum of those before, as separate calls would.
+     */
+    private void interpolateRows(double[][] src, double[][] w, boolean add, double[] dst) {
         int n = fine[0];
         int nc = coarse[0];
         int rows = dst.length / n;
@@ -148,12 +194,17 @@ public final class Prolongation {
             for (int o = o0; o < o1; o++) {
                 int s = o * nc;
                 int t = o * n;
-                for (int i = 0; i < n; i++) {
-                    double v = (1 - wt[i]) * src[s + lo[i]] + wt[i] * src[s + hi[i]];
-                    if (w != null) {
-                        v *= w[t + i];
+                for (int c = 0; c < w.length; c++) {
+                    double[] sc = src[c];
+                    double[] wc = w[c];
+                    boolean accumulate = add || c > 0;
+                    for (int i = 0; i < n; i++) {
+                        double v = (1 - wt[i]) * sc[s + lo[i]] + wt[i] * sc[s + hi[i]];
+                        if (wc != null) {
+                            v *= wc[t + i];
+                        }
+                        dst[t + i] = accumulate ? dst[t + i] + v : v;
                     }
-                    dst[t + i] = add ? dst[t + i] + v : v;
                 }
             }
         });

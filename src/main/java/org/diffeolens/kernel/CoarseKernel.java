@@ -97,20 +97,17 @@ public final class CoarseKernel {
     /**
      * out += A^T K' A x for the map A x = (x g_1, ..., x g_d) from scalar fields to covector fields:
      * the products with g are taken inside the interpolation passes, so no d-component field is
-     * stored on the fine grid.
+     * stored on the fine grid, and the fine-grid passes serve all d components at once (x read
+     * once, out read and written once).
      */
     public void addNormalOperator(double[] x, double[][] g, double[] out) {
         int voxelsC = coarse.grid().voxelCount();
         if (fieldCoarse == null || fieldCoarse.length != g.length) {
             fieldCoarse = new double[g.length][voxelsC];
         }
-        for (int c = 0; c < g.length; c++) {
-            prolongation.restrict(x, g[c], fieldCoarse[c]);
-        }
+        prolongation.restrict(x, g, fieldCoarse);
         coarse.applyK(fieldCoarse, fieldCoarse);
-        for (int c = 0; c < g.length; c++) {
-            prolongation.prolong(fieldCoarse[c], g[c], out, true);
-        }
+        prolongation.prolong(fieldCoarse, g, out, true);
     }
 
     /** The smallest n' >= n whose prime factors are 2, 3 and 5 (fast transforms). */

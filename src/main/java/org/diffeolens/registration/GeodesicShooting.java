@@ -235,19 +235,9 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
     /** m_k = P_k grad I_k from the transported fields (det null at the identity map). */
     private double[][] momentumCovector(double[] image, double[] q, double[] det) {
         StepFields f = fields;
-        f.q = q;
-        f.det = det;
-        double[] momentum = det == null ? q : f.momentum;
-        if (det != null) {
-            ctx.parallel.range(ctx.voxels, (s, e) -> {
-                for (int i = s; i < e; i++) {
-                    momentum[i] = det[i] * q[i];
-                }
-            });
-        }
-        f.p = momentum;
+        momentumAndGradient(image, q, det);
+        double[] momentum = f.p;
         double[][] grad = f.gradient;
-        ctx.differential.gradient(image, grad);
         double[][] m = f.m;
         ctx.parallel.range(ctx.voxels, (s, e) -> {
             for (int c = 0; c < ctx.dim; c++) {
@@ -259,6 +249,26 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
             }
         });
         return m;
+    }
+
+    /**
+     * P_k = det q into the step scratch's p (q itself at the identity map) and grad I_k into its
+     * gradient: the factors of m_k, which the reverse sweep needs without their product.
+     */
+    private void momentumAndGradient(double[] image, double[] q, double[] det) {
+        StepFields f = fields;
+        f.q = q;
+        f.det = det;
+        double[] momentum = det == null ? q : f.momentum;
+        if (det != null) {
+            ctx.parallel.range(ctx.voxels, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    momentum[i] = det[i] * q[i];
+                }
+            });
+        }
+        f.p = momentum;
+        ctx.differential.gradient(image, f.gradient);
     }
 
     /**
@@ -399,7 +409,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
         if (parts == null) {
             momentumCovector(p0, map, null);
         } else {
-            momentumCovector(parts[0], parts[1], map == null ? null : parts[2]);
+            momentumAndGradient(parts[0], parts[1], map == null ? null : parts[2]);
         }
         double w = kineticWeight * ctx.voxelVolume;
         // m = P grad I: PBar = sum_c mBar_c grad_c I, gradBar_c = mBar_c P

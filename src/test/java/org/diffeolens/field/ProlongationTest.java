@@ -50,6 +50,38 @@ class ProlongationTest {
 
     @ParameterizedTest
     @MethodSource("shapes")
+    void severalComponentsAtOnceGiveTheNumbersOfOneCallEach(int[][] shape) {
+        // the multi-component passes share the fine field's reads and writes, not their arithmetic
+        int[] fine = shape[0];
+        int[] coarse = shape[1];
+        double[] x = random(product(fine), 11);
+        double[][] w = {random(product(fine), 12), null, random(product(fine), 13)};
+        double[][] c = {random(product(coarse), 14), random(product(coarse), 15), random(product(coarse), 16)};
+        for (boolean add : new boolean[] {false, true}) {
+            Prolongation one = new Prolongation(fine, coarse, Parallel.of(2));
+            Prolongation all = new Prolongation(fine, coarse, Parallel.of(2));
+            double[][] separate = new double[3][product(coarse)];
+            for (int k = 0; k < 3; k++) {
+                one.restrict(x, w[k], separate[k]);
+            }
+            double[][] together = new double[3][product(coarse)];
+            all.restrict(x, w, together);
+            for (int k = 0; k < 3; k++) {
+                assertArrayEquals(separate[k], together[k], 0);
+            }
+            double[] start = random(product(fine), 17);
+            double[] outOne = start.clone();
+            for (int k = 0; k < 3; k++) {
+                one.prolong(c[k], w[k], outOne, add || k > 0);
+            }
+            double[] outAll = start.clone();
+            all.prolong(c, w, outAll, add);
+            assertArrayEquals(outOne, outAll, 0);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
     void restrictionIsTheTransposeOfProlongationWithAndWithoutWeights(int[][] shape) {
         int[] fine = shape[0];
         int[] coarse = shape[1];
