@@ -131,30 +131,49 @@ public final class Differential {
         int n = lat.size(axis);
         int s = lat.stride(axis);
         int c = lat.rowCoordinate(row, axis);
+        int ps = c > 0 ? s : 0;
+        int ns = c < n - 1 ? s : 0;
+        addTransposedAcrossRows(v, base - ps, v, base + ns, v, base, out, base, nx, c, n, h, scale);
+    }
+
+    /**
+     * out[outBase + x] += scale G_a^T v along an axis a across rows (y or z), for the row at
+     * coordinate c of n along a: the row's values are at[atBase + x], its lower and upper
+     * neighbours' below[belowBase + x] and above[aboveBase + x] (at the border, the row itself,
+     * with weight zero).
+     */
+    private static void addTransposedAcrossRows(double[] below, int belowBase, double[] above, int aboveBase,
+                                                double[] at, int atBase, double[] out, int outBase, int nx, int c,
+                                                int n, double h, double scale) {
         double prev = c > 0 ? upWeight(c - 1, n, h) : 0;
         double next = c < n - 1 ? downWeight(c + 1, n, h) : 0;
         double self = (c == 0 ? -1 / h : 0) + (c == n - 1 ? 1 / h : 0);
-        int ps = c > 0 ? s : 0;
-        int ns = c < n - 1 ? s : 0;
-        for (int i = base; i < base + nx; i++) {
-            out[i] += scale * (prev * v[i - ps] - next * v[i + ns] + self * v[i]);
+        for (int x = 0; x < nx; x++) {
+            out[outBase + x] += scale * (prev * below[belowBase + x] - next * above[aboveBase + x]
+                    + self * at[atBase + x]);
         }
     }
 
     /** The x-axis case of {@link #addTransposedDerivative} on one row: the stencil's border cases, then a plain loop. */
     private static void addTransposedDerivativeAlongRow(double[] v, double[] out, int base, int n, double h,
                                                         double scale) {
+        addTransposedDerivativeAlongRow(v, base, out, base, n, h, scale);
+    }
+
+    /** {@link #addTransposedDerivativeAlongRow} with the row of v at vBase and that of out at outBase. */
+    private static void addTransposedDerivativeAlongRow(double[] v, int vBase, double[] out, int outBase, int n,
+                                                        double h, double scale) {
         int edge = Math.min(n, 2);
         for (int x = 0; x < edge; x++) {
-            out[base + x] += scale * transposedDerivativeAt(v, base, 1, x, n, h);
+            out[outBase + x] += scale * transposedDerivativeAt(v, vBase, 1, x, n, h);
         }
         // inside, both neighbours are central-difference stencils: weights 1/2h (as upWeight and downWeight give)
         double w = 0.5 / h;
         for (int x = 2; x < n - 2; x++) {
-            out[base + x] += scale * (w * v[base + x - 1] - w * v[base + x + 1]);
+            out[outBase + x] += scale * (w * v[vBase + x - 1] - w * v[vBase + x + 1]);
         }
         for (int x = Math.max(edge, n - 2); x < n; x++) {
-            out[base + x] += scale * transposedDerivativeAt(v, base, 1, x, n, h);
+            out[outBase + x] += scale * transposedDerivativeAt(v, vBase, 1, x, n, h);
         }
     }
 
@@ -225,9 +244,32 @@ public final class Differential {
         return new ScalarField(grid, det);
     }
 
-    /** Scratch for {@link #jacobianDeterminantAdjoint}: d x d arrays of the grid's size, allocate once and reuse. */
-    public double[][][] newJacobianScratch() {
-        return new double[lat.dim][lat.dim][lat.voxels];
+    /**
+     * Scratch of {@link #jacobianDeterminantAdjoint}, made once by {@link #newJacobianScratch} and
+     * reused: in 2D the d x d cofactor fields of the grid; in 3D, per thread, the nine cofactor
+     * fields of three z planes (the ones a plane's transposed derivatives read), made as needed.
+     */
+    public static final class JacobianScratch {
+        private final double[][][] fields;
+        private final double[][][][] rings;
+
+        private JacobianScratch(double[][][] fields, int threads) {
+            this.fields = fields;
+            this.rings = new double[threads][][][];
+        }
+
+        /** The three planes of nine cofactor fields of one chunk of a 3D sweep. */
+        double[][][] ring(int chunk, int plane) {
+            if (rings[chunk] == null) {
+                rings[chunk] = new double[3][9][plane];
+            }
+            return rings[chunk];
+        }
+    }
+
+    /** Scratch for {@link #jacobianDeterminantAdjoint}: allocate once and reuse. */
+    public JacobianScratch newJacobianScratch() {
+        return new JacobianScratch(lat.dim == 2 ? new double[2][2][lat.voxels] : null, parallel.threads());
     }
 
     /**
@@ -282,21 +324,24 @@ public final class Differential {
 
     /**
      * Adjoint of {@link #jacobianDeterminant}: uBar[c] += sum_a G_a^T (detBar cof_ca), cof the
-     * cofactor matrix of I + G u (d det / d M_ca). q[c][a] receives detBar cof_ca (overwritten),
-     * computed row by row as in the forward pass.
+     * cofactor matrix of I + G u (d det / d M_ca), the products q_ca = detBar cof_ca computed row
+     * by row as in the forward pass. In 3D they are kept for three z planes at a time, not as nine
+     * grid-sized fields: the fields were written and read back once each, three times the memory
+     * traffic of the rest of the sweep.
      */
-    public void jacobianDeterminantAdjoint(double[][] u, double[] detBar, double[][] uBar, double[][][] q) {
+    public void jacobianDeterminantAdjoint(double[][] u, double[] detBar, double[][] uBar, JacobianScratch scratch) {
+        if (lat.dim == 3) {
+            jacobianDeterminantAdjoint3(u, detBar, uBar, scratch);
+            return;
+        }
         int d = lat.dim;
         int nx = lat.nx;
+        double[][][] q = scratch.fields;
         parallel.range(lat.rows(), (r0, r1) -> {
             double[][][] du = new double[d][d][nx];
             for (int row = r0; row < r1; row++) {
                 rowDerivatives(u, row, du);
-                if (d == 2) {
-                    cofactorRow2(du, detBar, q, row * nx);
-                } else {
-                    cofactorRow3(du, detBar, q, row * nx);
-                }
+                cofactorRow2(du, detBar, q, row * nx);
             }
         });
         // each uBar[c] collects its d transposed derivatives in one pass over its rows
@@ -315,6 +360,57 @@ public final class Differential {
         }
     }
 
+    /**
+     * The 3D adjoint a z slab per thread: the cofactor products of plane z + 1 are made (into a
+     * ring of three planes) just before plane z collects its transposed derivatives, which read
+     * planes z - 1 .. z + 1; a slab makes the planes on either side of it too. Each uBar[c] element
+     * gets its terms in the order a = 0, 1, 2, as one pass per c over the grid would add them.
+     */
+    private void jacobianDeterminantAdjoint3(double[][] u, double[] detBar, double[][] uBar, JacobianScratch scratch) {
+        int nx = lat.nx;
+        int ny = lat.ny;
+        int nz = lat.nz;
+        parallel.chunked(nz, (chunk, z0, z1) -> {
+            double[][][] ring = scratch.ring(chunk, nx * ny);
+            double[][][] du = new double[3][3][nx];
+            int made = Math.max(0, z0 - 1) - 1; // the last plane whose products are in the ring
+            for (int z = z0; z < z1; z++) {
+                for (int need = Math.min(nz - 1, z + 1); made < need; ) {
+                    made++;
+                    double[][] q = ring[made % 3];
+                    for (int y = 0; y < ny; y++) {
+                        int row = y + ny * made;
+                        rowDerivatives(u, row, du);
+                        cofactorRow3(du, detBar, row * nx, q, y * nx);
+                    }
+                }
+                double[][] at = ring[z % 3];
+                double[][] below = z > 0 ? ring[(z - 1) % 3] : at;
+                double[][] above = z < nz - 1 ? ring[(z + 1) % 3] : at;
+                for (int c = 0; c < 3; c++) {
+                    double[] out = uBar[c];
+                    double[] qx = at[3 * c];
+                    double[] qy = at[3 * c + 1];
+                    for (int y = 0; y < ny; y++) {
+                        int base = (y + ny * z) * nx;
+                        int local = y * nx;
+                        if (nx > 1) {
+                            addTransposedDerivativeAlongRow(qx, local, out, base, nx, lat.hx, 1);
+                        }
+                        if (ny > 1) {
+                            addTransposedAcrossRows(qy, y > 0 ? local - nx : local, qy, y < ny - 1 ? local + nx : local,
+                                    qy, local, out, base, nx, y, ny, lat.hy, 1);
+                        }
+                        if (nz > 1) {
+                            addTransposedAcrossRows(below[3 * c + 2], local, above[3 * c + 2], local, at[3 * c + 2],
+                                    local, out, base, nx, z, nz, lat.hz, 1);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
     /** q[c][a] = detBar cof_ca(I + du) on one row, 2D. */
     private static void cofactorRow2(double[][][] du, double[] detBar, double[][][] q, int base) {
         double[] d00 = du[0][0], d01 = du[0][1], d10 = du[1][0], d11 = du[1][1];
@@ -329,17 +425,17 @@ public final class Differential {
         }
     }
 
-    /** q[c][a] = detBar cof_ca(I + du) on one row, 3D. */
-    private static void cofactorRow3(double[][][] du, double[] detBar, double[][][] q, int base) {
+    /** q[3 c + a][qBase + x] = detBar cof_ca(I + du) on one row (detBar's at detBase), 3D. */
+    private static void cofactorRow3(double[][][] du, double[] detBar, int detBase, double[][] q, int qBase) {
         double[] d00 = du[0][0], d01 = du[0][1], d02 = du[0][2];
         double[] d10 = du[1][0], d11 = du[1][1], d12 = du[1][2];
         double[] d20 = du[2][0], d21 = du[2][1], d22 = du[2][2];
-        double[] q00 = q[0][0], q01 = q[0][1], q02 = q[0][2];
-        double[] q10 = q[1][0], q11 = q[1][1], q12 = q[1][2];
-        double[] q20 = q[2][0], q21 = q[2][1], q22 = q[2][2];
+        double[] q00 = q[0], q01 = q[1], q02 = q[2];
+        double[] q10 = q[3], q11 = q[4], q12 = q[5];
+        double[] q20 = q[6], q21 = q[7], q22 = q[8];
         for (int x = 0; x < d00.length; x++) {
-            int i = base + x;
-            double w = detBar[i];
+            int i = qBase + x;
+            double w = detBar[detBase + x];
             double a00 = 1 + d00[x], a01 = d01[x], a02 = d02[x];
             double a10 = d10[x], a11 = 1 + d11[x], a12 = d12[x];
             double a20 = d20[x], a21 = d21[x], a22 = 1 + d22[x];

@@ -156,7 +156,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
     private final int timeSteps;
     private final double dt;
     private final ScalarFieldSpace space;
-    private final double[][][] jacobianScratch;
+    private final org.diffeolens.field.Differential.JacobianScratch jacobianScratch;
     private final StepFields fields;
     private final ReverseSweep sweep;
     private final Storage[] storages = new Storage[2];

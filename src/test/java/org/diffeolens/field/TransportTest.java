@@ -103,6 +103,67 @@ class TransportTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void jacobianDeterminantAdjointIn3DIsTheSumOfTransposedDerivativesOfTheCofactorFields(int threads) {
+        // the 3D sweep keeps three planes of cofactor products per thread; its numbers are those of
+        // the nine grid-sized fields, each collected by a transposed derivative, to the last bit
+        for (int[] size : new int[][] {{9, 7, 8}, {6, 5, 2}, {5, 4, 1}, {4, 1, 6}}) {
+            Grid g = Grid.of(size, new double[] {0.9, 1.3, 0.7});
+            Differential diff = new Differential(g, Parallel.of(threads));
+            double[][] u = smoothDisplacement(g, 0.8, 0.1).components();
+            double[] w = Fields.random(g, 17).data();
+            double[][] start = Fields.randomVector(g, 19).components();
+            double[][] uBar = new double[3][];
+            for (int c = 0; c < 3; c++) {
+                uBar[c] = start[c].clone();
+            }
+            Differential.JacobianScratch scratch = diff.newJacobianScratch();
+            diff.jacobianDeterminantAdjoint(u, w, uBar, scratch);
+            int n = g.voxelCount();
+            double[][][] du = new double[3][3][n];
+            for (int c = 0; c < 3; c++) {
+                for (int a = 0; a < 3; a++) {
+                    diff.derivative(u[c], du[c][a], a);
+                }
+            }
+            double[][][] q = new double[3][3][n];
+            for (int i = 0; i < n; i++) {
+                double a00 = 1 + du[0][0][i], a01 = du[0][1][i], a02 = du[0][2][i];
+                double a10 = du[1][0][i], a11 = 1 + du[1][1][i], a12 = du[1][2][i];
+                double a20 = du[2][0][i], a21 = du[2][1][i], a22 = 1 + du[2][2][i];
+                q[0][0][i] = w[i] * (a11 * a22 - a12 * a21);
+                q[0][1][i] = -w[i] * (a10 * a22 - a12 * a20);
+                q[0][2][i] = w[i] * (a10 * a21 - a11 * a20);
+                q[1][0][i] = -w[i] * (a01 * a22 - a02 * a21);
+                q[1][1][i] = w[i] * (a00 * a22 - a02 * a20);
+                q[1][2][i] = -w[i] * (a00 * a21 - a01 * a20);
+                q[2][0][i] = w[i] * (a01 * a12 - a02 * a11);
+                q[2][1][i] = -w[i] * (a00 * a12 - a02 * a10);
+                q[2][2][i] = w[i] * (a00 * a11 - a01 * a10);
+            }
+            for (int c = 0; c < 3; c++) {
+                double[] expected = start[c].clone();
+                for (int a = 0; a < 3; a++) {
+                    diff.addTransposedDerivative(q[c][a], expected, a, 1);
+                }
+                assertArrayEquals(expected, uBar[c], 0, java.util.Arrays.toString(size) + " component " + c);
+            }
+            // the scratch is reused: a second call adds the same terms again
+            diff.jacobianDeterminantAdjoint(u, w, uBar, scratch);
+            for (int c = 0; c < 3; c++) {
+                double[] twice = start[c].clone();
+                for (int a = 0; a < 3; a++) {
+                    diff.addTransposedDerivative(q[c][a], twice, a, 1);
+                }
+                for (int a = 0; a < 3; a++) {
+                    diff.addTransposedDerivative(q[c][a], twice, a, 1);
+                }
+                assertArrayEquals(twice, uBar[c], 0);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void jacobianDeterminantAdjointIsItsDerivative(int dim) {
         Grid g = grid(dim);
@@ -111,8 +172,7 @@ class TransportTest {
         VectorField du = smoothDisplacement(g, 1.0, 0.9);
         ScalarField w = Fields.random(g, 17);
         double[][] uBar = new double[dim][g.voxelCount()];
-        double[][][] scratch = diff.newJacobianScratch();
-        diff.jacobianDeterminantAdjoint(u.components(), w.data(), uBar, scratch);
+        diff.jacobianDeterminantAdjoint(u.components(), w.data(), uBar, diff.newJacobianScratch());
         Function<VectorField, Double> det = q -> {
             double[] out = new double[g.voxelCount()];
             diff.jacobianDeterminant(q.components(), out);
