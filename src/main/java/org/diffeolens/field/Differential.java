@@ -326,8 +326,8 @@ public final class Differential {
      * Adjoint of {@link #jacobianDeterminant}: uBar[c] += sum_a G_a^T (detBar cof_ca), cof the
      * cofactor matrix of I + G u (d det / d M_ca), the products q_ca = detBar cof_ca computed row
      * by row as in the forward pass. In 3D they are kept for three z planes at a time, not as nine
-     * grid-sized fields: the fields were written and read back once each, three times the memory
-     * traffic of the rest of the sweep.
+     * grid-sized fields (177 MB at 135^3, 1.3 GB at 256^3, each written and read back once); the
+     * sweep is bound by its arithmetic more than by that traffic (135^3: 24 -> 22.7 ms).
      */
     public void jacobianDeterminantAdjoint(double[][] u, double[] detBar, double[][] uBar, JacobianScratch scratch) {
         if (lat.dim == 3) {

@@ -1,5 +1,6 @@
 package org.diffeolens.registration;
 
+import org.diffeolens.field.Differential;
 import org.diffeolens.field.ScalarField;
 import org.diffeolens.field.VectorField;
 import org.diffeolens.flow.ControlledFlow;
@@ -156,7 +157,7 @@ public final class GeodesicShooting implements ControlledFlow<ScalarField, Geode
     private final int timeSteps;
     private final double dt;
     private final ScalarFieldSpace space;
-    private final org.diffeolens.field.Differential.JacobianScratch jacobianScratch;
+    private final Differential.JacobianScratch jacobianScratch;
     private final StepFields fields;
     private final ReverseSweep sweep;
     private final Storage[] storages = new Storage[2];
