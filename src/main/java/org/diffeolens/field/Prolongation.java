@@ -87,8 +87,7 @@ public final class Prolongation {
 
     /**
      * coarse[c] = P^T (w[c] fine) for every c (w[c] null: no weights), with the same numbers as one
-     * {@link #restrict} per c: the first pass reads the fine field once for all of them (the
-     * passes over the fine grid are what this costs: it is memory-bound).
+     * {@link #restrict} per c: the first pass reads the fine field once for all of them.
      */
     public void restrict(double[] fineField, double[][] w, double[][] coarseField) {
         int d = fine.length;
