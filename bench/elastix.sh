@@ -77,7 +77,7 @@ seconds() { # wall seconds of a command, its output discarded
   t0=$(date +%s.%N)
   "$@" > /dev/null 2> "$out/last.err" || { cat "$out/last.err" >&2; return 1; }
   t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc -l
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
 }
 
 # name fixed moving elastix-metric diffeolens-metric
@@ -101,9 +101,9 @@ for p in "${pairs[@]}"; do
         --metric "$dmetric" --out "$out/$name-svf")
     s=$(seconds "$root/diffeolens" register --fixed "$root/$fixed" --moving "$root/$moving" \
         --metric "$dmetric" --method shooting --out "$out/$name-shooting")
-    best_e=$(echo "if ($e < $best_e) $e else $best_e" | bc -l)
-    best_d=$(echo "if ($d < $best_d) $d else $best_d" | bc -l)
-    best_s=$(echo "if ($s < $best_s) $s else $best_s" | bc -l)
+    best_e=$(awk -v x="$e" -v y="$best_e" 'BEGIN { print (x < y) ? x : y }')
+    best_d=$(awk -v x="$d" -v y="$best_d" 'BEGIN { print (x < y) ? x : y }')
+    best_s=$(awk -v x="$s" -v y="$best_s" 'BEGIN { print (x < y) ? x : y }')
   done
   scores=$(cd "$out" && java -cp "$root/target/diffeolens.jar" org.diffeolens.bench.Agreement "$root/$fixed" \
       "$name-elastix/result.1.mha" "$name-svf/warped.nii.gz" "$name-shooting/warped.nii.gz")
