@@ -80,6 +80,8 @@ seconds() { # wall seconds of a command, its output discarded
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
 }
 
+smaller() { awk -v x="$1" -v y="$2" 'BEGIN { print (x < y) ? x : y }'; }
+
 # name fixed moving elastix-metric diffeolens-metric
 pairs=(
   "brain test-data/BrainProtonDensitySlice.png test-data/BrainProtonDensitySliceBSplined10.png AdvancedMeanSquares ssd"
@@ -101,9 +103,9 @@ for p in "${pairs[@]}"; do
         --metric "$dmetric" --out "$out/$name-svf")
     s=$(seconds "$root/diffeolens" register --fixed "$root/$fixed" --moving "$root/$moving" \
         --metric "$dmetric" --method shooting --out "$out/$name-shooting")
-    best_e=$(awk -v x="$e" -v y="$best_e" 'BEGIN { print (x < y) ? x : y }')
-    best_d=$(awk -v x="$d" -v y="$best_d" 'BEGIN { print (x < y) ? x : y }')
-    best_s=$(awk -v x="$s" -v y="$best_s" 'BEGIN { print (x < y) ? x : y }')
+    best_e=$(smaller "$e" "$best_e")
+    best_d=$(smaller "$d" "$best_d")
+    best_s=$(smaller "$s" "$best_s")
   done
   scores=$(cd "$out" && java -cp "$root/target/diffeolens.jar" org.diffeolens.bench.Agreement "$root/$fixed" \
       "$name-elastix/result.1.mha" "$name-svf/warped.nii.gz" "$name-shooting/warped.nii.gz")
